@@ -6,7 +6,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/google/uuid"
+	"github.com/gostack/gostack/services/log"
 )
 
 // HeaderRequestID is the response header every OpenStack service sends;
@@ -19,22 +19,20 @@ var globalIDFormat = regexp.MustCompile(`^req-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4
 // maxInboundIDLen is glance's max_request_id_length default.
 const maxInboundIDLen = 64
 
-type requestIDKey struct{}
 type globalRequestIDKey struct{}
 
 // NewRequestID returns a fresh id of the form req-<uuid4>, as
 // oslo_context.context.generate_request_id does.
-func NewRequestID() string { return "req-" + uuid.NewString() }
+func NewRequestID() string { return log.NewRequestID() }
 
-// RequestID returns the request id stored in ctx, or "".
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}
+// RequestID returns the request id stored in ctx, or "". The id lives in
+// services/log's request context, so every record logged with the
+// *Context methods carries it.
+func RequestID(ctx context.Context) string { return log.RequestID(ctx) }
 
 // WithRequestID returns ctx carrying id as the request id.
 func WithRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey{}, id)
+	return log.WithRequestID(ctx, id)
 }
 
 // GlobalRequestID returns the caller's global request id stored in ctx, or "".
