@@ -15,7 +15,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=devstack/lib/common.sh
 source "$here/lib/common.sh"
-for lib in packages postgres rabbitmq ceph libvirt daemons; do
+for lib in packages postgres rabbitmq ceph libvirt daemons keystone; do
   # shellcheck disable=SC1090
   source "$here/lib/$lib.sh"
 done
@@ -100,7 +100,9 @@ case $cmd in
     daemons_build
     daemons_configure
     daemons_migrate
+    keystone_keys
     daemons_start
+    keystone_bootstrap
     write_openrc
     summary
     status

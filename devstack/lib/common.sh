@@ -82,6 +82,20 @@ stop_pid() {
   rm -f "$f"
 }
 
+# spawn NAME LOG [--chuid USER] -- CMD ARGS...: start CMD in the background
+# as a daemon with all inherited file descriptors closed (so no caller's
+# pipe is held open), stdout and stderr appended to LOG, and its pid
+# recorded in $RUN_DIR/NAME.pid. Uses dpkg's start-stop-daemon.
+spawn() {
+  local name=$1 logf=$2; shift 2
+  local opts=()
+  while [ "$1" != -- ]; do opts+=("$1"); shift; done
+  shift
+  start-stop-daemon --start --background --make-pidfile --pidfile "$RUN_DIR/$name.pid" \
+    --output "$logf" "${opts[@]}" --startas "$1" -- "${@:2}" \
+    || die "could not start $name (log: $logf)"
+}
+
 # secret NAME: a random secret generated once and kept in $STACK_DIR/secrets.
 secret() {
   local name=$1 f=$STACK_DIR/secrets

@@ -12,6 +12,7 @@ STACK_SERVICES=(keystone glance cinder nova)
 
 # name               service   port  health path (empty: the process is enough)
 STACK_DAEMONS=(
+  "keystone           keystone  5000  /v3"
 )
 
 # Template variables the service configs use.
@@ -69,8 +70,7 @@ daemons_start() {
     fi
     stop_pid "$name" TERM
     log "starting $name"
-    setsid "$BIN_DIR/$name" --config-file "$ETC_DIR/$svc/$svc.conf" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
-    echo $! >"$RUN_DIR/$name.pid"
+    spawn "$name" "$LOG_DIR/$name.log" -- "$BIN_DIR/$name" --config-file "$ETC_DIR/$svc/$svc.conf"
     echo "$sum" >"$RUN_DIR/$name.sum"
   done
   for line in "${STACK_DAEMONS[@]}"; do

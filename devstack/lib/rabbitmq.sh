@@ -7,13 +7,15 @@ RABBIT_NODE=${RABBIT_NODE:-rabbit@$(hostname -s)}
 RABBITMQCTL="rabbitmqctl -n $RABBIT_NODE"
 
 rabbit_env() {
-  env RABBITMQ_NODENAME="$RABBIT_NODE" \
-    RABBITMQ_NODE_IP_ADDRESS="$HOST_IP" RABBITMQ_NODE_PORT="$RABBIT_PORT" \
-    RABBITMQ_MNESIA_BASE="$RABBIT_DIR/mnesia" RABBITMQ_LOG_BASE="$RABBIT_DIR/log" \
-    RABBITMQ_PID_FILE="$RABBIT_DIR/rabbitmq.pid" \
-    RABBITMQ_ENABLED_PLUGINS_FILE="$RABBIT_DIR/enabled_plugins" \
-    RABBITMQ_CONFIG_FILE="$RABBIT_DIR/rabbitmq" \
+  (
+    export RABBITMQ_NODENAME="$RABBIT_NODE" \
+      RABBITMQ_NODE_IP_ADDRESS="$HOST_IP" RABBITMQ_NODE_PORT="$RABBIT_PORT" \
+      RABBITMQ_MNESIA_BASE="$RABBIT_DIR/mnesia" RABBITMQ_LOG_BASE="$RABBIT_DIR/log" \
+      RABBITMQ_PID_FILE="$RABBIT_DIR/rabbitmq.pid" \
+      RABBITMQ_ENABLED_PLUGINS_FILE="$RABBIT_DIR/enabled_plugins" \
+      RABBITMQ_CONFIG_FILE="$RABBIT_DIR/rabbitmq"
     "$@"
+  )
 }
 
 rabbitmq_up() {
@@ -30,14 +32,15 @@ rabbitmq_up() {
     fi
     # Erlang's port mapper, run by us (not daemonised) so its pid is ours to stop.
     if ! pid_alive "$RUN_DIR/epmd.pid" && ! epmd -names >/dev/null 2>&1; then
-      setpriv --reuid=rabbitmq --regid=rabbitmq --init-groups epmd >"$RABBIT_DIR/log/epmd.log" 2>&1 &
-      echo $! >"$RUN_DIR/epmd.pid"
+      spawn epmd "$RABBIT_DIR/log/epmd.log" --chuid rabbitmq -- "$(command -v epmd)"
       wait_for 10 "epmd" epmd -names
     fi
     log "rabbitmq: starting $RABBIT_NODE on $HOST_IP:$RABBIT_PORT"
     rm -f "$RABBIT_DIR/rabbitmq.pid"
-    (cd /var/lib/rabbitmq && rabbit_env runuser -u rabbitmq -- /usr/lib/rabbitmq/bin/rabbitmq-server \
-      >"$RABBIT_DIR/log/startup.log" 2>&1 &)
+    # The server script's own pid goes to rabbitmq-server.pid; the Erlang VM
+    # writes RABBITMQ_PID_FILE, which is the pid the stack stops.
+    rabbit_env spawn rabbitmq-server "$RABBIT_DIR/log/startup.log" --chuid rabbitmq --chdir /var/lib/rabbitmq \
+      -- /usr/lib/rabbitmq/bin/rabbitmq-server
     wait_for 90 "RabbitMQ (log: $RABBIT_DIR/log)" $RABBITMQCTL -q await_startup --timeout 5
     wait_for 10 "RabbitMQ pid file" test -s "$RABBIT_DIR/rabbitmq.pid"
     cp "$RABBIT_DIR/rabbitmq.pid" "$RUN_DIR/rabbitmq.pid"
@@ -52,7 +55,7 @@ rabbitmq_up() {
 
 rabbitmq_url() { echo "rabbit://gostack:$(secret rabbit_gostack)@$HOST_IP:$RABBIT_PORT/"; }
 
-rabbitmq_stop() { stop_pid rabbitmq TERM; stop_pid epmd TERM; }
+rabbitmq_stop() { stop_pid rabbitmq TERM; stop_pid rabbitmq-server TERM; stop_pid epmd TERM; }
 
 rabbitmq_health() {
   if pid_alive "$RUN_DIR/rabbitmq.pid" && $RABBITMQCTL -q ping >/dev/null 2>&1; then

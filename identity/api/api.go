@@ -1,0 +1,75 @@
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/gostack/gostack/identity/store"
+	"github.com/gostack/gostack/identity/token"
+	"github.com/gostack/gostack/services/httpapi"
+	"github.com/gostack/gostack/services/policy"
+)
+
+// Tokens issues and validates token ids (identity/token's Provider).
+type Tokens interface {
+	Issue(token.Payload) (string, error)
+	Validate(id string) (token.Payload, error)
+}
+
+// Enforcer answers policy questions (services/policy's Enforcer).
+type Enforcer interface {
+	Enforce(creds *policy.Credentials, rule string, target policy.Target) error
+}
+
+// API is the Identity v3 API.
+type API struct {
+	store  *store.Store
+	tokens Tokens
+	policy Enforcer
+	set    Settings
+	now    func() time.Time
+	log    *slog.Logger
+
+	dummyOnce sync.Once
+	dummy     string
+}
+
+// New returns the API over its dependencies; now nil means time.Now.
+func New(st *store.Store, tokens Tokens, enforcer Enforcer, set Settings, now func() time.Time, log *slog.Logger) *API {
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	if set.Expiration <= 0 {
+		set.Expiration = time.Hour
+	}
+	return &API{store: st, tokens: tokens, policy: enforcer, set: set, now: now, log: log}
+}
+
+// Handler returns the HTTP handler of the whole API.
+func (a *API) Handler(cfg httpapi.Config) http.Handler {
+	cfg.Flavor = httpapi.Keystone
+	mux := httpapi.NewRouter(cfg)
+	mux.Get("/", a.versions)
+	mux.Route("/v3", func(r chi.Router) {
+		r.Get("/", a.version)
+		a.authRoutes(r)
+		a.domainRoutes(r)
+		a.projectRoutes(r)
+		a.userRoutes(r)
+		a.groupRoutes(r)
+		a.roleRoutes(r)
+		a.grantRoutes(r)
+		a.assignmentRoutes(r)
+		a.catalogRoutes(r)
+		a.limitRoutes(r)
+		a.appCredRoutes(r)
+	})
+	return mux
+}

@@ -1,0 +1,14 @@
+// Package api serves keystone's Identity v3 API (api-ref/identity): version
+// discovery, POST/GET/HEAD/DELETE /v3/auth/tokens and the rest of /v3/auth,
+// and the CRUD of domains, projects, users, groups, roles, implied roles,
+// grants, role assignments, regions, services, endpoints and limits.
+//
+// Each resource has its own file with its handlers; request schemas are in
+// identity/schema and response shapes in the *_view.go files. Every
+// request except discovery and token issue is authenticated by
+// authenticate (X-Auth-Token, checked as tokens.go's validate does: the
+// signature, expiry, revocation events, and that the user, the scope and
+// the roles still exist and are enabled), then authorized in one place,
+// protect, against keystone's default policy (identity/policy) or the
+// operator's overrides.
+package api

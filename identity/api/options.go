@@ -1,0 +1,51 @@
+package api
+
+import (
+	"time"
+
+	"github.com/gostack/gostack/services/config"
+)
+
+// Keystone's options this package reads, with keystone's names.
+var (
+	PublicEndpoint = config.String("DEFAULT", "public_endpoint", "",
+		"The base public endpoint URL for Keystone that is advertised to clients, e.g. http://controller:5000. "+
+			"Also where the daemon listens when [DEFAULT] bind is unset.")
+	Expiration = config.Seconds("token", "expiration", time.Hour,
+		"The amount of time that a token should remain valid (in seconds).", config.Min(1))
+	AllowRescopeScopedToken = config.Bool("token", "allow_rescope_scoped_token", true,
+		"Allow a token scoped to a project or domain to be exchanged for one with another scope.")
+	CacheOnIssue = config.Bool("token", "cache_on_issue", true, "Accepted for compatibility; validations are always fresh.")
+	Provider     = config.String("token", "provider", "jws", "The token provider; only jws is supported.")
+	PrivateKeys  = config.String("jwt_tokens", "jws_private_key_repository", "/etc/keystone/jws-keys/private",
+		"Directory holding private.pem, the key tokens are signed with.")
+	PublicKeys = config.String("jwt_tokens", "jws_public_key_repository", "/etc/keystone/jws-keys/public",
+		"Directory holding the public keys tokens are validated with.")
+	PasswordHashRounds = config.Int("identity", "password_hash_rounds", 0,
+		"bcrypt cost of password hashes; 0 means 12, passlib's default.", config.Min(0), config.Max(31))
+	MaxPasswordLength = config.Int("identity", "max_password_length", 4096, "Maximum supported length for user passwords.")
+)
+
+// Opts returns the options above.
+func Opts() []config.Option {
+	return []config.Option{PublicEndpoint, Expiration, AllowRescopeScopedToken, CacheOnIssue, Provider,
+		PrivateKeys, PublicKeys, PasswordHashRounds, MaxPasswordLength}
+}
+
+// Settings are the values the handlers need.
+type Settings struct {
+	Expiration              time.Duration
+	AllowRescopeScopedToken bool
+	PasswordCost            int
+	MaxPasswordLength       int
+}
+
+// SettingsFrom reads Settings from a loaded config.
+func SettingsFrom(c *config.Config) Settings {
+	return Settings{
+		Expiration:              Expiration.Get(c),
+		AllowRescopeScopedToken: AllowRescopeScopedToken.Get(c),
+		PasswordCost:            PasswordHashRounds.Get(c),
+		MaxPasswordLength:       MaxPasswordLength.Get(c),
+	}
+}
