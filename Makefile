@@ -35,7 +35,7 @@ image: ## build (once) the tiny bootable guest image into .cache/images/tiny.raw
 test-deps: ## install and start what the tests need (PostgreSQL, RabbitMQ, Ceph, libvirt)
 	@bash devstack/stack.sh deps
 
-test: test-deps vet ## run every test against the real components
+test: dev vet ## run every test against the real components and the dev cloud (make dev first)
 	CI=$${CI:-} $(GO) test $(TEST_FLAGS) $(PKGS)
 
 unit: ## the tests that need no running component
