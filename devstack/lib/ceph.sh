@@ -44,10 +44,15 @@ mon data avail warn = 1
 run dir = $CEPH_DIR/run
 pid file = $CEPH_DIR/run/\$cluster-\$name.pid
 log file = $CEPH_DIR/log/\$cluster-\$name.log
-admin socket = $CEPH_DIR/run/\$cluster-\$name.asok
 rados osd op timeout = 60
 rados mon op timeout = 30
 client mount timeout = 30
+
+[client]
+# No admin socket for clients: many client processes share one cephx name
+# (tests run several at once), and a shared socket path makes librados abort
+# at shutdown when another process took the path.
+admin socket =
 
 [mon.a]
 mon data = $CEPH_DIR/mon

@@ -13,6 +13,7 @@ STACK_SERVICES=(keystone glance cinder nova)
 # name               service   port  health path (empty: the process is enough)
 STACK_DAEMONS=(
   "keystone           keystone  5000  /v3"
+  "glance-api         glance    9292  /"
 )
 
 # Template variables the service configs use.

@@ -45,11 +45,13 @@ rabbitmq_up() {
     wait_for 10 "RabbitMQ pid file" test -s "$RABBIT_DIR/rabbitmq.pid"
     cp "$RABBIT_DIR/rabbitmq.pid" "$RUN_DIR/rabbitmq.pid"
   fi
+  # Passwords go through stdin, never on a command line.
   local pw; pw=$(secret rabbit_gostack)
-  if ! $RABBITMQCTL -q list_users | grep -q '^gostack\b'; then
-    $RABBITMQCTL -q add_user gostack "$pw" >/dev/null
+  if ! $RABBITMQCTL -q list_users 2>/dev/null | grep -q '^gostack[[:space:]]'; then
+    printf '%s\n' "$pw" | $RABBITMQCTL -q add_user gostack >/dev/null 2>&1 || true
   fi
-  $RABBITMQCTL -q change_password gostack "$pw" >/dev/null
+  printf '%s\n' "$pw" | $RABBITMQCTL -q change_password gostack >/dev/null \
+    || die "could not set the password of RabbitMQ user gostack"
   $RABBITMQCTL -q set_permissions -p / gostack '.*' '.*' '.*' >/dev/null
 }
 

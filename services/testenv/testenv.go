@@ -62,43 +62,89 @@ func Require(t testing.TB, name string) string {
 	return v
 }
 
-func loadFile() {
-	fileVars = map[string]string{}
+// moduleRoot walks up from the working directory to the directory that
+// holds go.mod.
+func moduleRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
-		return
+		return "", err
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
+			return dir, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return
+			return "", fmt.Errorf("no go.mod above the working directory")
 		}
 		dir = parent
+	}
+}
+
+func loadFile() {
+	fileVars = map[string]string{}
+	dir, err := moduleRoot()
+	if err != nil {
+		return
 	}
 	stack := os.Getenv(EnvStackDir)
 	if stack == "" {
 		stack = filepath.Join(dir, ".stack")
 	}
-	f, err := os.Open(filepath.Join(stack, "test.env"))
+	vars, err := readEnvFile(filepath.Join(stack, "test.env"))
 	if err != nil {
 		return
 	}
+	fileVars = vars
+}
+
+// readEnvFile parses KEY=VALUE lines (an optional leading "export ",
+// surrounding quotes removed, # comments skipped), as in test.env and openrc.
+func readEnvFile(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
 	defer f.Close()
+	vars := map[string]string{}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
+		line = strings.TrimPrefix(line, "export ")
 		k, v, ok := strings.Cut(line, "=")
 		if !ok {
 			continue
 		}
-		fileVars[strings.TrimSpace(k)] = strings.Trim(strings.TrimSpace(v), `"'`)
+		vars[strings.TrimSpace(k)] = strings.Trim(strings.TrimSpace(v), `"'`)
 	}
+	return vars, sc.Err()
+}
+
+// OpenRC returns the OS_* variables of the dev cloud's admin credentials,
+// read from the openrc that `make dev` writes at the module root. A test
+// that drives the running cloud (the real openstack client against the
+// daemons) uses it; it fails when the file is missing, since then the
+// cloud is not up.
+func OpenRC(t testing.TB) map[string]string {
+	t.Helper()
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatalf("testenv: find the module root: %v", err)
+	}
+	path := filepath.Join(root, "openrc")
+	vars, err := readEnvFile(path)
+	if err != nil {
+		t.Fatalf("testenv: read the dev cloud's credentials: %v: run `make dev`", err)
+	}
+	for _, k := range []string{"OS_AUTH_URL", "OS_USERNAME", "OS_PASSWORD"} {
+		if vars[k] == "" {
+			t.Fatalf("testenv: %s has no %s: run `make dev`", path, k)
+		}
+	}
+	return vars
 }
 
 // AMQPURL returns the URL of the stack's RabbitMQ.

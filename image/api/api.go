@@ -1,0 +1,74 @@
+package api
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/gostack/gostack/image/registry"
+	"github.com/gostack/gostack/image/store/rbd"
+	"github.com/gostack/gostack/services/httpapi"
+	"github.com/gostack/gostack/services/policy"
+)
+
+// DataStore keeps image data (image/store/rbd's Store).
+type DataStore interface {
+	Add(ctx context.Context, id string, r io.Reader, size int64) (rbd.Stored, error)
+	Get(ctx context.Context, uri string, w io.Writer, offset, length int64) (int64, error)
+	Delete(ctx context.Context, uri string) error
+}
+
+// API is the Image v2 API.
+type API struct {
+	reg    *registry.Registry
+	store  DataStore
+	policy *policy.Enforcer
+	set    Settings
+	log    *slog.Logger
+}
+
+// New returns the API over its dependencies.
+func New(reg *registry.Registry, store DataStore, enforcer *policy.Enforcer, set Settings, log *slog.Logger) *API {
+	if set.LimitParamDefault <= 0 {
+		set.LimitParamDefault = 25
+	}
+	if set.APILimitMax <= 0 {
+		set.APILimitMax = 1000
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &API{reg: reg, store: store, policy: enforcer, set: set, log: log}
+}
+
+// Handler returns the HTTP handler of the whole API. authn authenticates
+// every /v2 request (services/auth's Middleware.Handler); the version
+// documents are served without a token, as glance's version negotiation
+// runs before keystonemiddleware.
+func (a *API) Handler(cfg httpapi.Config, authn func(http.Handler) http.Handler) http.Handler {
+	cfg.Flavor = httpapi.Glance
+	cfg.ReuseInboundRequestID = true
+	mux := httpapi.NewRouter(cfg)
+	mux.Get("/", a.versions)
+	mux.HandleFunc("/versions", a.versionsExplicit)
+	mux.Route("/v2", func(r chi.Router) {
+		r.Use(authn)
+		r.Get("/schemas/image", a.imageSchema)
+		r.Get("/schemas/images", a.imagesSchema)
+		r.Get("/images", a.listImages)
+		r.Post("/images", a.createImage)
+		r.Get("/images/{image_id}", a.showImage)
+		r.Patch("/images/{image_id}", a.updateImage)
+		r.Delete("/images/{image_id}", a.deleteImage)
+		r.Put("/images/{image_id}/file", a.uploadImage)
+		r.Get("/images/{image_id}/file", a.downloadImage)
+		r.Put("/images/{image_id}/tags/{tag_value}", a.addTag)
+		r.Delete("/images/{image_id}/tags/{tag_value}", a.deleteTag)
+		r.Post("/images/{image_id}/actions/deactivate", a.deactivate)
+		r.Post("/images/{image_id}/actions/reactivate", a.reactivate)
+	})
+	return negotiate(mux, a.versions)
+}
