@@ -9,7 +9,7 @@ export GOFLAGS := -tags=pacific
 TEST_FLAGS ?= -count=1 -timeout 30m
 PKGS ?= ./...
 
-.PHONY: help dev stop clean status test test-deps unit vet check build image bench
+.PHONY: help dev stop clean status test test-deps unit vet check build image bench bench-keystone tempest-identity
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,7 +46,13 @@ vet: ## go vet
 
 check: vet ## gofmt, go vet and the package-doc rule
 	@bad=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$bad" ]; then echo "gofmt needed: $$bad"; exit 1; fi
-	@bash -n devstack/stack.sh devstack/lib/*.sh devstack/image/*.sh
+	@bash -n devstack/*.sh devstack/lib/*.sh devstack/image/*.sh
 
 bench: test-deps ## benchmarks (RPC round trip, Ceph streaming); figures go in the issue notes
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3s ./services/rpc/ ./services/ceph/
+
+bench-keystone: ## load keystone with wrk: validate, project list, password issue (OPENRC=rc file of another keystone)
+	@bash devstack/bench-keystone.sh $(OPENRC)
+
+tempest-identity: ## tempest's identity API tests against `make dev` (long; not in `make test`)
+	@bash devstack/tempest.sh '^tempest.api.identity'

@@ -36,6 +36,8 @@ type API struct {
 
 	dummyOnce sync.Once
 	dummy     string
+
+	cache *validationCache
 }
 
 // New returns the API over its dependencies; now nil means time.Now.
@@ -49,7 +51,8 @@ func New(st *store.Store, tokens Tokens, enforcer Enforcer, set Settings, now fu
 	if set.Expiration <= 0 {
 		set.Expiration = time.Hour
 	}
-	return &API{store: st, tokens: tokens, policy: enforcer, set: set, now: now, log: log}
+	return &API{store: st, tokens: tokens, policy: enforcer, set: set, now: now, log: log,
+		cache: newValidationCache(set.CacheTime)}
 }
 
 // Handler returns the HTTP handler of the whole API.
@@ -71,5 +74,5 @@ func (a *API) Handler(cfg httpapi.Config) http.Handler {
 		a.limitRoutes(r)
 		a.appCredRoutes(r)
 	})
-	return mux
+	return a.cache.invalidateOnWrite(mux)
 }

@@ -43,7 +43,7 @@ func (a *API) appCredView(r *http.Request, c store.AppCred) (map[string]any, err
 	return map[string]any{
 		"id": c.ID, "name": c.Name, "description": nullStr(c.Description), "user_id": c.UserID,
 		"project_id": nullStr(c.ProjectID), "system": nullStr(c.System), "unrestricted": c.Unrestricted,
-		"expires_at": timefmt.Nullable(timefmt.MicrosZ, c.ExpiresAt), "roles": roles, "access_rules": []any{},
+		"expires_at": timefmt.Nullable(timefmt.Naive, c.ExpiresAt), "roles": roles, "access_rules": []any{},
 		"links": selfLinks(r, "users/"+c.UserID+"/application_credentials/"+c.ID),
 	}, nil
 }

@@ -107,7 +107,7 @@ func (a *API) renderToken(ctx context.Context, t *tokenInfo, withCatalog bool) (
 			v.Roles[i] = refView{ID: r.ID, Name: r.Name}
 		}
 		if withCatalog {
-			entries, err := a.store.Catalog(ctx)
+			entries, err := a.catalog(ctx)
 			if err != nil {
 				return nil, err
 			}

@@ -137,7 +137,9 @@ func (a *API) dummyHash() string {
 func (a *API) tokenMethod(ctx context.Context, req *authRequest, res *authResult) (store.User, error) {
 	parent, err := a.validate(ctx, req.Identity.Token.ID)
 	if err != nil {
-		return store.User{}, err
+		// keystone's token plugin lets validate_token's TokenNotFound
+		// through: a 404, not a 401.
+		return store.User{}, token.NotFound(req.Identity.Token.ID, err)
 	}
 	res.parent = parent
 	return parent.User, nil

@@ -1,12 +1,14 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/gostack/gostack/identity/schema"
 	"github.com/gostack/gostack/identity/store"
+	"github.com/gostack/gostack/services/fault"
 	"github.com/gostack/gostack/services/httpapi"
 )
 
@@ -196,12 +198,38 @@ func (a *API) createEndpoint(w http.ResponseWriter, r *http.Request, _ *tokenInf
 		Enabled: f.boolOr("enabled", true), Extra: f.extra(endpointKnown...)}
 	if e.RegionID == "" {
 		e.RegionID = f.str("region")
+		if err := a.ensureLegacyRegion(r, f); err != nil {
+			return err
+		}
 	}
 	if e, err = a.store.CreateEndpoint(r.Context(), e); err != nil {
 		return err
 	}
 	httpapi.WriteJSON(w, r, http.StatusCreated, map[string]any{"endpoint": endpointView(r, e)})
 	return nil
+}
+
+// ensureLegacyRegion creates the region an endpoint names with the v2
+// style "region" key (and no "region_id") when it does not exist, as
+// keystone's _validate_endpoint_region does for clients that still send
+// it; a region_id must name an existing region.
+func (a *API) ensureLegacyRegion(r *http.Request, f fields) error {
+	if v, ok := f["region_id"]; ok && v != nil {
+		return nil
+	}
+	id := f.str("region")
+	if id == "" {
+		return nil
+	}
+	_, err := a.store.GetRegion(r.Context(), id)
+	if !errors.Is(err, fault.Of(fault.NotFound)) {
+		return err
+	}
+	_, err = a.store.CreateRegion(r.Context(), store.Region{ID: id})
+	if errors.Is(err, fault.Of(fault.Conflict)) {
+		return nil // created meanwhile by another request
+	}
+	return err
 }
 
 func (a *API) getEndpoint(w http.ResponseWriter, r *http.Request, _ *tokenInfo) error {
@@ -222,6 +250,9 @@ func (a *API) updateEndpoint(w http.ResponseWriter, r *http.Request, _ *tokenInf
 		URL: f.strp("url"), Enabled: f.boolp("enabled"), Extra: f.extra(endpointKnown...)}
 	if p.RegionID == nil {
 		p.RegionID = f.strp("region")
+		if err := a.ensureLegacyRegion(r, f); err != nil {
+			return err
+		}
 	}
 	e, err := a.store.UpdateEndpoint(r.Context(), chi.URLParam(r, "id"), p)
 	if err != nil {

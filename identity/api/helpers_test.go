@@ -32,7 +32,7 @@ const adminPassword = "s3cret-admin"
 // cloud is a keystone on a fresh, bootstrapped database, served in
 // process.
 type cloud struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *httptest.Server
 	store *store.Store
 	boot  bootstrap.Result
@@ -41,7 +41,7 @@ type cloud struct {
 	skew  atomic.Int64 // nanoseconds added to the real clock
 }
 
-func newCloud(t *testing.T) *cloud {
+func newCloud(t testing.TB) *cloud {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)

@@ -15,9 +15,15 @@ var (
 		"The amount of time that a token should remain valid (in seconds).", config.Min(1))
 	AllowRescopeScopedToken = config.Bool("token", "allow_rescope_scoped_token", true,
 		"Allow a token scoped to a project or domain to be exchanged for one with another scope.")
-	CacheOnIssue = config.Bool("token", "cache_on_issue", true, "Accepted for compatibility; validations are always fresh.")
-	Provider     = config.String("token", "provider", "jws", "The token provider; only jws is supported.")
-	PrivateKeys  = config.String("jwt_tokens", "jws_private_key_repository", "/etc/keystone/jws-keys/private",
+	CacheOnIssue = config.Bool("token", "cache_on_issue", true, "Accepted for compatibility.")
+	Caching      = config.Bool("token", "caching", true,
+		"Reuse a token's validation (user, scope, roles, revocation check) until anything is written "+
+			"through this keystone, or [token] cache_time passes. The signature and expiry are always checked.")
+	CacheTime = config.Seconds("token", "cache_time", DefaultCacheTime,
+		"The longest a token's validation is reused; bounds how late writes made outside this "+
+			"process (another keystone on the same database, a manage command) are seen.", config.Min(1))
+	Provider    = config.String("token", "provider", "jws", "The token provider; only jws is supported.")
+	PrivateKeys = config.String("jwt_tokens", "jws_private_key_repository", "/etc/keystone/jws-keys/private",
 		"Directory holding private.pem, the key tokens are signed with.")
 	PublicKeys = config.String("jwt_tokens", "jws_public_key_repository", "/etc/keystone/jws-keys/public",
 		"Directory holding the public keys tokens are validated with.")
@@ -28,7 +34,7 @@ var (
 
 // Opts returns the options above.
 func Opts() []config.Option {
-	return []config.Option{PublicEndpoint, Expiration, AllowRescopeScopedToken, CacheOnIssue, Provider,
+	return []config.Option{PublicEndpoint, Expiration, AllowRescopeScopedToken, CacheOnIssue, Caching, CacheTime, Provider,
 		PrivateKeys, PublicKeys, PasswordHashRounds, MaxPasswordLength}
 }
 
@@ -38,6 +44,9 @@ type Settings struct {
 	AllowRescopeScopedToken bool
 	PasswordCost            int
 	MaxPasswordLength       int
+	// CacheTime bounds the reuse of a token's validation (validation_cache.go):
+	// 0 means DefaultCacheTime, negative turns the cache off.
+	CacheTime time.Duration
 }
 
 // SettingsFrom reads Settings from a loaded config.
@@ -47,5 +56,13 @@ func SettingsFrom(c *config.Config) Settings {
 		AllowRescopeScopedToken: AllowRescopeScopedToken.Get(c),
 		PasswordCost:            PasswordHashRounds.Get(c),
 		MaxPasswordLength:       MaxPasswordLength.Get(c),
+		CacheTime:               cacheTime(c),
 	}
+}
+
+func cacheTime(c *config.Config) time.Duration {
+	if !Caching.Get(c) {
+		return -1
+	}
+	return CacheTime.Get(c)
 }

@@ -19,6 +19,7 @@ func (a *API) projectRoutes(r chi.Router) {
 	r.Get("/projects/{id}", a.protect("identity:get_project", a.projectIDTarget, a.getProject))
 	r.Patch("/projects/{id}", a.protect("identity:update_project", a.projectIDTarget, a.updateProject))
 	r.Delete("/projects/{id}", a.protect("identity:delete_project", a.projectIDTarget, a.deleteProject))
+	a.projectTagRoutes(r)
 }
 
 // listDomainTarget is the target of list calls: the domain_id filter.

@@ -102,7 +102,8 @@ func (a *API) listRoleAssignments(w http.ResponseWriter, r *http.Request, _ *tok
 // expand computes effective assignments as keystone's
 // list_role_assignments(effective=True): group assignments become one per
 // member, inherited ones apply to the projects below their target (and
-// not to the target itself), and implied roles are added.
+// not to the target itself), implied roles are added and domain-specific
+// roles dropped.
 func (a *API) expand(ctx context.Context, rows []row) ([]row, error) {
 	var out []row
 	projects, err := a.store.ListProjects(ctx, store.ProjectFilter{})
@@ -170,9 +171,21 @@ func (a *API) expand(ctx context.Context, rows []row) ([]row, error) {
 	for _, ru := range rules {
 		implies[ru.PriorID] = append(implies[ru.PriorID], ru.ImpliedID)
 	}
+	// Domain-specific roles only serve to imply others: like keystone's
+	// _strip_domain_roles, the effective list keeps global roles only.
+	globals, err := a.store.ListRoles(ctx, store.RoleFilter{})
+	if err != nil {
+		return nil, err
+	}
+	global := make(map[string]bool, len(globals))
+	for _, g := range globals {
+		global[g.ID] = true
+	}
 	final := make([]row, 0, len(out))
 	for _, x := range out {
-		final = append(final, x)
+		if global[x.RoleID] {
+			final = append(final, x)
+		}
 		seen := map[string]bool{x.RoleID: true}
 		queue := []string{x.RoleID}
 		for len(queue) > 0 {
@@ -185,7 +198,9 @@ func (a *API) expand(ctx context.Context, rows []row) ([]row, error) {
 				seen[im] = true
 				y := x
 				y.RoleID, y.priorRole = im, cur
-				final = append(final, y)
+				if global[im] {
+					final = append(final, y)
+				}
 				queue = append(queue, im)
 			}
 		}

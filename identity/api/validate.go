@@ -55,12 +55,24 @@ func stale(format string, args ...any) error {
 // validate checks a token id completely: signature and expiry, that the
 // user, its domain and the scope exist and are enabled, that the user
 // still has roles on the scope, and that no revocation event applies.
+// All but the signature and expiry come from the validation cache while
+// nothing has been written since (validation_cache.go).
 func (a *API) validate(ctx context.Context, id string) (*tokenInfo, error) {
 	p, err := a.tokens.Validate(id)
 	if err != nil {
 		return nil, err
 	}
-	return a.resolve(ctx, id, p)
+	now := a.now()
+	if t := a.cache.get(id, now); t != nil {
+		return t, nil
+	}
+	gen := a.cache.generation()
+	t, err := a.resolve(ctx, id, p)
+	if err != nil {
+		return nil, err
+	}
+	a.cache.put(id, t, gen, now)
+	return t, nil
 }
 
 func (a *API) resolve(ctx context.Context, id string, p token.Payload) (*tokenInfo, error) {

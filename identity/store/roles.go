@@ -171,7 +171,8 @@ var ProhibitedImpliedRoles = []string{"admin"}
 
 // CreateImplication records that prior implies implied.
 func (s *Store) CreateImplication(ctx context.Context, priorID, impliedID string) error {
-	if _, err := s.GetRole(ctx, priorID); err != nil {
+	prior, err := s.GetRole(ctx, priorID)
+	if err != nil {
 		return err
 	}
 	implied, err := s.GetRole(ctx, impliedID)
@@ -182,6 +183,11 @@ func (s *Store) CreateImplication(ctx context.Context, priorID, impliedID string
 		if implied.Name == n {
 			return fault.New(fault.Forbidden, "%s cannot be an implied roles.", impliedID)
 		}
+	}
+	// A global role cannot imply a domain-specific one (keystone's
+	// InvalidImpliedRole, whose message hides the reason).
+	if prior.DomainID == "" && implied.DomainID != "" {
+		return fault.New(fault.Forbidden, "%s cannot be an implied roles.", impliedID)
 	}
 	if _, err := s.pool.Exec(ctx, "INSERT INTO implied_role (prior_role_id, implied_role_id) VALUES ($1,$2) ON CONFLICT DO NOTHING", priorID, impliedID); err != nil {
 		return internal(err, "create implication %s -> %s", priorID, impliedID)

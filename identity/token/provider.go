@@ -21,6 +21,7 @@ type Provider struct {
 	parser                *jwt.Parser
 	keys                  atomic.Pointer[KeySet]
 	reloadMu              sync.Mutex
+	verified              verifiedMemo
 }
 
 // Open loads the key repositories ([jwt_tokens] jws_private_key_repository
@@ -89,6 +90,12 @@ func (p *Provider) Validate(id string) (Payload, error) {
 		return Payload{}, refuse(ErrInvalid, "token of %d bytes, longer than %d", len(id), maxTokenLen)
 	}
 	ks := p.keys.Load()
+	if pl, ok := p.verified.get(ks, id); ok {
+		if err := p.checkExpiry(pl); err != nil {
+			return Payload{}, err
+		}
+		return pl, nil
+	}
 	var c claims
 	if _, err := p.parser.ParseWithClaims(id, &c, ks.keyFunc); err != nil {
 		return Payload{}, refuse(ErrInvalid, "%w", err)
@@ -107,8 +114,17 @@ func (p *Provider) Validate(id string) (Payload, error) {
 	if err := pl.check(); err != nil {
 		return Payload{}, refuse(ErrInvalid, "%w", err)
 	}
-	if now := p.now(); !now.Before(pl.ExpiresAt) {
-		return Payload{}, refuse(ErrExpired, "expired at %s, now %s", pl.ExpiresAt.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	p.verified.put(ks, id, pl)
+	if err := p.checkExpiry(pl); err != nil {
+		return Payload{}, err
 	}
 	return pl, nil
+}
+
+// checkExpiry refuses a payload at or past its expiry.
+func (p *Provider) checkExpiry(pl Payload) error {
+	if now := p.now(); !now.Before(pl.ExpiresAt) {
+		return refuse(ErrExpired, "expired at %s, now %s", pl.ExpiresAt.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
+	return nil
 }
