@@ -59,6 +59,7 @@ func New(st *store.Store, tokens Tokens, enforcer Enforcer, set Settings, now fu
 func (a *API) Handler(cfg httpapi.Config) http.Handler {
 	cfg.Flavor = httpapi.Keystone
 	mux := httpapi.NewRouter(cfg)
+	mux.Use(headAsGet(mux))
 	mux.Get("/", a.versions)
 	mux.Route("/v3", func(r chi.Router) {
 		r.Get("/", a.version)
@@ -75,4 +76,20 @@ func (a *API) Handler(cfg httpapi.Config) http.Handler {
 		a.appCredRoutes(r)
 	})
 	return a.cache.invalidateOnWrite(mux)
+}
+
+// headAsGet answers HEAD with the GET handler where no HEAD route is
+// defined, as keystone's Flask resources do for every GET (the server
+// drops the body of a HEAD response).
+func headAsGet(routes chi.Routes) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodHead && !routes.Match(chi.NewRouteContext(), http.MethodHead, r.URL.Path) &&
+				routes.Match(chi.NewRouteContext(), http.MethodGet, r.URL.Path) {
+				r = r.Clone(r.Context())
+				r.Method = http.MethodGet
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }

@@ -13,7 +13,42 @@ import (
 )
 
 func (a *API) assignmentRoutes(r chi.Router) {
-	r.Get("/role_assignments", a.protect("identity:list_role_assignments", assignmentListTarget, a.listRoleAssignments))
+	list := a.protect("identity:list_role_assignments", assignmentListTarget, a.listRoleAssignments)
+	tree := a.protect("identity:list_role_assignments_for_tree", a.assignmentTreeTarget, a.listRoleAssignments)
+	r.Get("/role_assignments", func(w http.ResponseWriter, r *http.Request) {
+		// Like keystone's RoleAssignmentsResource.get, include_subtree
+		// switches to the tree listing and its own policy rule.
+		if includeSubtree(r) {
+			tree(w, r)
+			return
+		}
+		list(w, r)
+	})
+}
+
+func includeSubtree(r *http.Request) bool {
+	b := boolQuery(httpapi.QueryOf(r), "include_subtree")
+	return b != nil && *b
+}
+
+// assignmentTreeTarget is keystone's target for
+// list_role_assignments_for_tree: the project of scope.project.id (which
+// must exist: keystone's get_project answers 404 before enforcing) and its
+// domain as target.domain_id. Without scope.project.id the target is empty
+// and the handler answers 400 once the caller passed the rule.
+func (a *API) assignmentTreeTarget(r *http.Request) (policy.Target, error) {
+	id := httpapi.QueryOf(r).Get("scope.project.id")
+	if id == "" {
+		return policy.Target{}, nil
+	}
+	p, err := a.store.GetProject(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	return policy.Target{
+		"target.project":   map[string]any{"id": p.ID, "domain_id": p.DomainID, "name": p.Name, "parent_id": p.Parent()},
+		"target.domain_id": p.DomainID,
+	}, nil
 }
 
 func assignmentListTarget(r *http.Request) (policy.Target, error) {
@@ -35,7 +70,9 @@ type row struct {
 // listRoleAssignments is GET /v3/role_assignments (api-ref identity "List
 // role assignments"), with the filters user.id, group.id,
 // scope.project.id, scope.domain.id, scope.system, role.id,
-// scope.OS-INHERIT:inherited_to, and effective and include_names.
+// scope.OS-INHERIT:inherited_to, and effective, include_names and
+// include_subtree (with scope.project.id: the assignments on that project
+// and on every project below it).
 func (a *API) listRoleAssignments(w http.ResponseWriter, r *http.Request, _ *tokenInfo) error {
 	ctx := r.Context()
 	q := httpapi.QueryOf(r)
@@ -53,8 +90,25 @@ func (a *API) listRoleAssignments(w http.ResponseWriter, r *http.Request, _ *tok
 	if effective && groupID != "" {
 		return fault.New(fault.Invalid, "Combining effective and group filter will always result in an empty list.")
 	}
+	subtree := includeSubtree(r)
+	if subtree && projectID == "" {
+		return fault.New(fault.Invalid, "scope.project.id must be specified if include_subtree is also specified")
+	}
 	if projectID != "" && domainID != "" {
 		return fault.New(fault.Invalid, "Specify a domain or project, not both")
+	}
+	var projects map[string]bool // the projects of interest, when filtering by project
+	if projectID != "" {
+		projects = map[string]bool{projectID: true}
+		if subtree {
+			below, err := a.store.ProjectSubtree(ctx, projectID)
+			if err != nil {
+				return err
+			}
+			for _, id := range below {
+				projects[id] = true
+			}
+		}
 	}
 	all, err := a.store.ListAssignments(ctx, store.AssignmentFilter{})
 	if err != nil {
@@ -77,7 +131,7 @@ func (a *API) listRoleAssignments(w http.ResponseWriter, r *http.Request, _ *tok
 			continue
 		case groupID != "" && (!x.IsGroup() || x.ActorID != groupID):
 			continue
-		case projectID != "" && (!x.OnProject() || x.TargetID != projectID):
+		case projects != nil && (!x.OnProject() || !projects[x.TargetID]):
 			continue
 		case domainID != "" && (!x.OnDomain() || x.TargetID != domainID):
 			continue

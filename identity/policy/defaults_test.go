@@ -236,6 +236,12 @@ func TestNewDefaultsAndScope(t *testing.T) {
 		{"new defaults: project admin loses list_users", policy.Options{EnforceNewDefaults: true}, projectAdmin, "identity:list_users", policy.Target{"target.domain_id": "d1"}, false},
 		{"new defaults: system reader keeps it", policy.Options{EnforceNewDefaults: true}, sysReader, "identity:list_users", nil, true},
 		{"new defaults: the user still reads itself", policy.Options{EnforceNewDefaults: true}, member, "identity:get_user", userTarget("alice", "d1"), true},
+		{"new defaults: a project admin lists its own tree", policy.Options{EnforceNewDefaults: true}, projectAdmin, "identity:list_role_assignments_for_tree", treeTarget("admin-project", "default"), true},
+		{"new defaults: not another project's tree", policy.Options{EnforceNewDefaults: true}, projectAdmin, "identity:list_role_assignments_for_tree", treeTarget("p1", "d1"), false},
+		{"new defaults: a domain admin lists trees in its domain", policy.Options{EnforceNewDefaults: true}, domainAdmin, "identity:list_role_assignments_for_tree", treeTarget("p1", "d1"), true},
+		{"new defaults: a project member may not", policy.Options{EnforceNewDefaults: true}, member, "identity:list_role_assignments_for_tree", treeTarget("p1", "d1"), false},
+		{"new defaults: nor without scope.project.id", policy.Options{EnforceNewDefaults: true}, projectAdmin, "identity:list_role_assignments_for_tree", policy.Target{}, false},
+		{"new defaults: a system reader may", policy.Options{EnforceNewDefaults: true}, sysReader, "identity:list_role_assignments_for_tree", policy.Target{}, true},
 		{"scope: system-only rule refuses a project admin", policy.Options{EnforceScope: true}, projectAdmin, "identity:create_region", nil, false},
 		{"scope: the system admin passes", policy.Options{EnforceScope: true}, sysAdmin, "identity:create_region", nil, true},
 		{"scope: get_user allows project tokens", policy.Options{EnforceScope: true}, member, "identity:get_user", userTarget("alice", "d1"), true},
@@ -269,4 +275,10 @@ func TestOverride(t *testing.T) {
 	if !e.Check(projectAdmin, "identity:get_user", userTarget("alice", "d1")) {
 		t.Error("the override refuses an admin")
 	}
+}
+
+// treeTarget is the target identity/api builds for
+// GET /v3/role_assignments?include_subtree&scope.project.id=id.
+func treeTarget(id, domain string) policy.Target {
+	return policy.Target{"target.project": map[string]any{"id": id, "domain_id": domain}, "target.domain_id": domain}
 }

@@ -258,3 +258,21 @@ func (s *Store) ProjectAncestors(ctx context.Context, id string) ([]string, erro
 	}
 	return out, nil
 }
+
+// ProjectSubtree returns the ids of the projects below the project, at any
+// depth (keystone's list_projects_in_subtree), nearest first; the project
+// itself is not among them.
+func (s *Store) ProjectSubtree(ctx context.Context, id string) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `WITH RECURSIVE down(id, depth) AS (
+		SELECT id, 0 FROM project WHERE id = $1
+		UNION ALL SELECT p.id, down.depth + 1 FROM project p JOIN down ON p.parent_id = down.id)
+		SELECT id FROM down WHERE depth > 0 ORDER BY depth, id`, id)
+	if err != nil {
+		return nil, internal(err, "subtree of %s", id)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, internal(err, "subtree of %s", id)
+	}
+	return out, nil
+}
