@@ -41,8 +41,16 @@ rabbitmq_up() {
     # writes RABBITMQ_PID_FILE, which is the pid the stack stops.
     rabbit_env spawn rabbitmq-server "$RABBIT_DIR/log/startup.log" --chuid rabbitmq --chdir /var/lib/rabbitmq \
       -- /usr/lib/rabbitmq/bin/rabbitmq-server
-    wait_for 90 "RabbitMQ (log: $RABBIT_DIR/log)" $RABBITMQCTL -q await_startup --timeout 5
-    wait_for 10 "RabbitMQ pid file" test -s "$RABBIT_DIR/rabbitmq.pid"
+    local i
+    for ((i = 0; i < 90; i++)); do
+      if [ -s "$RABBIT_DIR/rabbitmq.pid" ] && $RABBITMQCTL -q await_startup --timeout 5 >/dev/null 2>&1; then break; fi
+      if ! pid_alive "$RUN_DIR/rabbitmq-server.pid"; then
+        tail -n 5 "$RABBIT_DIR/log/startup.log" >&2
+        die "RabbitMQ exited at start (log: $RABBIT_DIR/log/startup.log)"
+      fi
+      sleep 1
+    done
+    [ -s "$RABBIT_DIR/rabbitmq.pid" ] || die "RabbitMQ did not come up within 90s (log: $RABBIT_DIR/log)"
     cp "$RABBIT_DIR/rabbitmq.pid" "$RUN_DIR/rabbitmq.pid"
   fi
   # Passwords go through stdin, never on a command line.
