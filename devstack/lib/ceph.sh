@@ -56,6 +56,7 @@ admin socket =
 
 [mon.a]
 mon data = $CEPH_DIR/mon
+public addr = $HOST_IP:$CEPH_MON_PORT
 host = localhost
 
 [mgr.x]
