@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"syscall"
+	"time"
 
 	"github.com/ceph/go-ceph/rados"
 	"github.com/ceph/go-ceph/rbd"
@@ -59,8 +60,28 @@ func (c *Client) open(ctx context.Context, spec Spec, readOnly bool) (*Image, er
 		io.Destroy()
 		return nil, c.classify(err, "open", describe(spec))
 	}
+	settleAfterOpen()
 	return &Image{c: c, spec: spec, io: io, img: img, readOnly: readOnly}, nil
 }
+
+// openSettle is how long open waits before handing the image out.
+//
+// librbd 16.2 finishes an open on a librados io_context thread by first
+// posting the wake-up of the rbd_open caller and only then locking the
+// image state's mutex (ImageState::complete_action_unlock). With the
+// default two io_context threads the caller can be woken, close the image
+// and free it in that gap, and the finishing thread then locks a freed
+// mutex: the process aborts with std::system_error "Invalid argument" (or
+// hangs). It was caught under gdb in an open right after an open+close of
+// the same snapshot, on a loaded 2-CPU machine. One io_context thread
+// would order the two, but librbd then deadlocks in its own handlers
+// (snapshot unprotect). Until we run a Ceph release without the gap, a
+// short pause after each open lets the finishing thread take and release
+// the mutex before the caller can close the image. It narrows the race
+// rather than closing it; opens are not on a hot path.
+const openSettle = 2 * time.Millisecond
+
+func settleAfterOpen() { time.Sleep(openSettle) }
 
 // Spec returns what the image was opened as.
 func (i *Image) Spec() Spec { return i.spec }
