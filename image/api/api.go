@@ -38,6 +38,9 @@ func New(reg *registry.Registry, store DataStore, enforcer *policy.Enforcer, set
 	if set.APILimitMax <= 0 {
 		set.APILimitMax = 1000
 	}
+	if set.ImageMemberQuota == 0 {
+		set.ImageMemberQuota = 128
+	}
 	if log == nil {
 		log = slog.Default()
 	}
@@ -58,6 +61,8 @@ func (a *API) Handler(cfg httpapi.Config, authn func(http.Handler) http.Handler)
 		r.Use(authn)
 		r.Get("/schemas/image", a.imageSchema)
 		r.Get("/schemas/images", a.imagesSchema)
+		r.Get("/schemas/member", a.memberSchema)
+		r.Get("/schemas/members", a.membersSchema)
 		r.Get("/images", a.listImages)
 		r.Post("/images", a.createImage)
 		r.Get("/images/{image_id}", a.showImage)
@@ -67,6 +72,11 @@ func (a *API) Handler(cfg httpapi.Config, authn func(http.Handler) http.Handler)
 		r.Get("/images/{image_id}/file", a.downloadImage)
 		r.Put("/images/{image_id}/tags/{tag_value}", a.addTag)
 		r.Delete("/images/{image_id}/tags/{tag_value}", a.deleteTag)
+		r.Get("/images/{image_id}/members", a.listMembers)
+		r.Post("/images/{image_id}/members", a.createMember)
+		r.Get("/images/{image_id}/members/{member_id}", a.showMember)
+		r.Put("/images/{image_id}/members/{member_id}", a.updateMember)
+		r.Delete("/images/{image_id}/members/{member_id}", a.deleteMember)
 		r.Post("/images/{image_id}/actions/deactivate", a.deactivate)
 		r.Post("/images/{image_id}/actions/reactivate", a.reactivate)
 	})

@@ -1,7 +1,8 @@
 // Package api is the Image v2 API of glance-api (glance Zed,
 // glance/api/v2/): version discovery, images (create, list, show, JSON
 // patch update, delete), image data upload and download streamed to and
-// from the RBD store, tags, deactivate/reactivate, and the image schemas.
+// from the RBD store, tags, image members (sharing), deactivate and
+// reactivate, and the image and member schemas.
 //
 // Per resource, decoding and validation of requests (*_request.go,
 // patch.go), handling (images.go, image_data.go, ...) and response shaping

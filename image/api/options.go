@@ -17,11 +17,13 @@ var (
 		"Default page size of image lists.", config.Min(1))
 	APILimitMax = config.Int("DEFAULT", "api_limit_max", 1000,
 		"Largest page size of image lists.", config.Min(1))
+	ImageMemberQuota = config.Int("DEFAULT", "image_member_quota", 128,
+		"Maximum number of members of an image; negative means unlimited.", config.Min(-1))
 )
 
 // Opts returns the API's options.
 func Opts() []config.Option {
-	return []config.Option{PublicEndpoint, ShowImageDirectURL, ShowMultipleLocations, LimitParamDefault, APILimitMax}
+	return []config.Option{PublicEndpoint, ShowImageDirectURL, ShowMultipleLocations, LimitParamDefault, APILimitMax, ImageMemberQuota}
 }
 
 // Settings are the API's options as values.
@@ -31,6 +33,7 @@ type Settings struct {
 	ShowMultipleLocations bool
 	LimitParamDefault     int // 25 when zero
 	APILimitMax           int // 1000 when zero
+	ImageMemberQuota      int // 128 when zero; negative: unlimited
 }
 
 // SettingsFrom reads the settings from conf.
@@ -41,5 +44,6 @@ func SettingsFrom(conf *config.Config) Settings {
 		ShowMultipleLocations: ShowMultipleLocations.Get(conf),
 		LimitParamDefault:     LimitParamDefault.Get(conf),
 		APILimitMax:           APILimitMax.Get(conf),
+		ImageMemberQuota:      ImageMemberQuota.Get(conf),
 	}
 }

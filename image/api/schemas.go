@@ -24,3 +24,15 @@ func writeRawJSON(w http.ResponseWriter, status int, b []byte) {
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
+
+// memberSchema answers GET /v2/schemas/member (api-ref: Show image member
+// schema).
+func (a *API) memberSchema(w http.ResponseWriter, r *http.Request) {
+	writeRawJSON(w, http.StatusOK, schema.MemberJSON())
+}
+
+// membersSchema answers GET /v2/schemas/members (api-ref: Show image
+// members schema).
+func (a *API) membersSchema(w http.ResponseWriter, r *http.Request) {
+	writeRawJSON(w, http.StatusOK, schema.MembersJSON())
+}

@@ -12,6 +12,10 @@ var (
 	imageJSON []byte
 	//go:embed images.json
 	imagesJSON []byte
+	//go:embed member.json
+	memberJSON []byte
+	//go:embed members.json
+	membersJSON []byte
 )
 
 // ImageJSON returns the body of GET /v2/schemas/image.
@@ -19,6 +23,12 @@ func ImageJSON() []byte { return slices.Clone(imageJSON) }
 
 // ImagesJSON returns the body of GET /v2/schemas/images.
 func ImagesJSON() []byte { return slices.Clone(imagesJSON) }
+
+// MemberJSON returns the body of GET /v2/schemas/member.
+func MemberJSON() []byte { return slices.Clone(memberJSON) }
+
+// MembersJSON returns the body of GET /v2/schemas/members.
+func MembersJSON() []byte { return slices.Clone(membersJSON) }
 
 // Node is one JSON schema (the subset glance's image schema uses).
 type Node struct {
