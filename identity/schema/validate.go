@@ -3,6 +3,7 @@ package schema
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/gostack/gostack/services/pyrepr"
 	"regexp"
 	"sort"
 	"strconv"
@@ -61,7 +62,7 @@ func (s *Schema) check(path []string, v any) ([]string, string) {
 		for i, t := range s.Type {
 			quoted[i] = "'" + t + "'"
 		}
-		return path, fmt.Sprintf("%s is not of type %s", Repr(v), strings.Join(quoted, ", "))
+		return path, fmt.Sprintf("%s is not of type %s", pyrepr.Repr(v), strings.Join(quoted, ", "))
 	}
 	if len(s.Enum) > 0 {
 		ok := false
@@ -71,7 +72,7 @@ func (s *Schema) check(path []string, v any) ([]string, string) {
 			}
 		}
 		if !ok {
-			return path, fmt.Sprintf("%s is not one of %s", Repr(v), Repr(s.Enum))
+			return path, fmt.Sprintf("%s is not one of %s", pyrepr.Repr(v), pyrepr.Repr(s.Enum))
 		}
 	}
 	switch x := v.(type) {
@@ -79,14 +80,14 @@ func (s *Schema) check(path []string, v any) ([]string, string) {
 		return s.checkObject(path, x)
 	case []any:
 		if s.MaxItems != nil && len(x) > *s.MaxItems {
-			return path, fmt.Sprintf("%s is too long", Repr(v))
+			return path, fmt.Sprintf("%s is too long", pyrepr.Repr(v))
 		}
 		if s.UniqueItems {
 			seen := map[string]bool{}
 			for _, e := range x {
-				k := Repr(e)
+				k := pyrepr.Repr(e)
 				if seen[k] {
-					return path, fmt.Sprintf("%s has non-unique elements", Repr(v))
+					return path, fmt.Sprintf("%s has non-unique elements", pyrepr.Repr(v))
 				}
 				seen[k] = true
 			}
@@ -101,22 +102,22 @@ func (s *Schema) check(path []string, v any) ([]string, string) {
 	case string:
 		n := len([]rune(x))
 		if s.MinLength != nil && n < *s.MinLength {
-			return path, fmt.Sprintf("%s is too short", Repr(v))
+			return path, fmt.Sprintf("%s is too short", pyrepr.Repr(v))
 		}
 		if s.MaxLength != nil && n > *s.MaxLength {
-			return path, fmt.Sprintf("%s is too long", Repr(v))
+			return path, fmt.Sprintf("%s is too long", pyrepr.Repr(v))
 		}
 		if s.Pattern != "" {
 			if s.re == nil {
 				s.re = regexp.MustCompile(s.Pattern)
 			}
 			if !s.re.MatchString(x) {
-				return path, fmt.Sprintf("%s does not match %s", Repr(v), Repr(s.Pattern))
+				return path, fmt.Sprintf("%s does not match %s", pyrepr.Repr(v), pyrepr.Repr(s.Pattern))
 			}
 		}
 	case float64:
 		if s.Minimum != nil && x < *s.Minimum {
-			return path, fmt.Sprintf("%s is less than the minimum of %s", Repr(v), Repr(*s.Minimum))
+			return path, fmt.Sprintf("%s is less than the minimum of %s", pyrepr.Repr(v), pyrepr.Repr(*s.Minimum))
 		}
 	}
 	return nil, ""
@@ -132,14 +133,14 @@ func (s *Schema) checkObject(path []string, m map[string]any) ([]string, string)
 	}
 	for _, r := range s.Required {
 		if _, ok := m[r]; !ok {
-			return path, fmt.Sprintf("%s is a required property", Repr(r))
+			return path, fmt.Sprintf("%s is a required property", pyrepr.Repr(r))
 		}
 	}
 	if s.AdditionalProperties != nil && !*s.AdditionalProperties {
 		var extra []string
 		for k := range m {
 			if _, ok := s.Properties[k]; !ok {
-				extra = append(extra, Repr(k))
+				extra = append(extra, pyrepr.Repr(k))
 			}
 		}
 		if len(extra) > 0 {
@@ -152,7 +153,7 @@ func (s *Schema) checkObject(path []string, m map[string]any) ([]string, string)
 		}
 	}
 	if s.MinProperties > 0 && len(m) < s.MinProperties {
-		return path, fmt.Sprintf("%s does not have enough properties", Repr(m))
+		return path, fmt.Sprintf("%s does not have enough properties", pyrepr.Repr(m))
 	}
 	return nil, ""
 }
@@ -198,40 +199,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// Repr renders a decoded JSON value as Python's repr would.
-func Repr(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "None"
-	case bool:
-		if x {
-			return "True"
-		}
-		return "False"
-	case string:
-		if strings.Contains(x, "'") && !strings.Contains(x, `"`) {
-			return `"` + x + `"`
-		}
-		return "'" + strings.ReplaceAll(strings.ReplaceAll(x, `\`, `\\`), "'", `\'`) + "'"
-	case float64:
-		if x == float64(int64(x)) {
-			return strconv.FormatInt(int64(x), 10)
-		}
-		return strconv.FormatFloat(x, 'g', -1, 64)
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = Repr(e)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case map[string]any:
-		parts := make([]string, 0, len(x))
-		for _, k := range sortedKeys(x) {
-			parts = append(parts, Repr(k)+": "+Repr(x[k]))
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	}
-	return fmt.Sprint(v)
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/gostack/gostack/services/pyrepr"
 	"io"
 	"net/http"
 	"strings"
@@ -66,7 +67,7 @@ func decodeCreate(r *http.Request) (createRequest, error) {
 	body, ok := v.(map[string]any)
 	if !ok {
 		return createRequest{}, fault.New(fault.Invalid,
-			"Provided object does not match schema 'image': %s is not of type 'object'", schema.Repr(v))
+			"Provided object does not match schema 'image': %s is not of type 'object'", pyrepr.Repr(v))
 	}
 	for _, k := range disallowedProperties {
 		if _, ok := body[k]; ok {

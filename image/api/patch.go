@@ -1,6 +1,7 @@
 package api
 
 import (
+	"github.com/gostack/gostack/services/pyrepr"
 	"mime"
 	"net/http"
 	"regexp"
@@ -111,7 +112,7 @@ func schemaText(v any) string {
 	if s, ok := v.(string); ok {
 		return s
 	}
-	return schema.Repr(v)
+	return pyrepr.Repr(v)
 }
 
 var (

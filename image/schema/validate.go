@@ -3,6 +3,7 @@ package schema
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/gostack/gostack/services/pyrepr"
 	"math"
 	"regexp"
 	"sort"
@@ -45,21 +46,21 @@ func check(n *Node, v any) string {
 		for i, t := range n.Type {
 			names[i] = "'" + t + "'"
 		}
-		return fmt.Sprintf("%s is not of type %s", Repr(v), strings.Join(names, ", "))
+		return fmt.Sprintf("%s is not of type %s", pyrepr.Repr(v), strings.Join(names, ", "))
 	}
 	if n.Enum != nil && !inEnum(n.Enum, v) {
-		return fmt.Sprintf("%s is not one of %s", Repr(v), Repr(n.Enum))
+		return fmt.Sprintf("%s is not one of %s", pyrepr.Repr(v), pyrepr.Repr(n.Enum))
 	}
 	if s, ok := v.(string); ok {
 		l := utf8.RuneCountInString(s)
 		if n.MaxLength != nil && l > *n.MaxLength {
-			return fmt.Sprintf("%s is too long", Repr(v))
+			return fmt.Sprintf("%s is too long", pyrepr.Repr(v))
 		}
 		if n.MinLength != nil && l < *n.MinLength {
-			return fmt.Sprintf("%s is too short", Repr(v))
+			return fmt.Sprintf("%s is too short", pyrepr.Repr(v))
 		}
 		if n.Pattern != "" && !pattern(n.Pattern).MatchString(s) {
-			return fmt.Sprintf("%s does not match %s", Repr(v), Repr(n.Pattern))
+			return fmt.Sprintf("%s does not match %s", pyrepr.Repr(v), pyrepr.Repr(n.Pattern))
 		}
 	}
 	if arr, ok := v.([]any); ok && n.Items != nil {
@@ -72,14 +73,14 @@ func check(n *Node, v any) string {
 	if obj, ok := v.(map[string]any); ok {
 		for _, r := range n.Required {
 			if _, ok := obj[r]; !ok {
-				return fmt.Sprintf("%s is a required property", Repr(r))
+				return fmt.Sprintf("%s is a required property", pyrepr.Repr(r))
 			}
 		}
 		for k, pv := range obj {
 			prop, known := n.Properties[k]
 			if !known && n.AdditionalProperties != nil {
 				if n.AdditionalProperties.Forbidden {
-					return fmt.Sprintf("Additional properties are not allowed (%s was unexpected)", Repr(k))
+					return fmt.Sprintf("Additional properties are not allowed (%s was unexpected)", pyrepr.Repr(k))
 				}
 				prop = n.AdditionalProperties.Schema
 			}

@@ -1,4 +1,8 @@
-package schema
+// Package pyrepr renders decoded JSON values as Python's repr() does. The
+// upstream services validate bodies with Python's jsonschema, whose error
+// messages quote the offending value that way ('text', None, True,
+// [1, 'a']); our messages match them by rendering values the same way.
+package pyrepr
 
 import (
 	"encoding/json"
