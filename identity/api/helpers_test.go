@@ -2,35 +2,22 @@ package api_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
-	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
-	"github.com/gostack/gostack/identity/api"
 	"github.com/gostack/gostack/identity/bootstrap"
-	identitypolicy "github.com/gostack/gostack/identity/policy"
+	"github.com/gostack/gostack/identity/identitytest"
 	"github.com/gostack/gostack/identity/store"
-	"github.com/gostack/gostack/identity/token"
-	"github.com/gostack/gostack/migrations"
-	"github.com/gostack/gostack/services/db"
-	"github.com/gostack/gostack/services/httpapi"
-	"github.com/gostack/gostack/services/policy"
-	"github.com/gostack/gostack/services/testenv"
 )
 
-const adminPassword = "s3cret-admin"
+const adminPassword = identitytest.AdminPassword
 
 // cloud is a keystone on a fresh, bootstrapped database, served in
-// process.
+// process (identity/identitytest), with the request helpers these tests use.
 type cloud struct {
 	t     testing.TB
 	srv   *httptest.Server
@@ -38,47 +25,14 @@ type cloud struct {
 	boot  bootstrap.Result
 	admin string // a project-scoped admin token
 	keys  [2]string
-	skew  atomic.Int64 // nanoseconds added to the real clock
+	skew  *atomic.Int64 // nanoseconds added to the real clock
 }
 
 func newCloud(t testing.TB) *cloud {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	pool, err := db.Open(ctx, db.Options{Connection: testenv.Postgres(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if _, err := migrations.Sync(ctx, pool, "keystone"); err != nil {
-		t.Fatal(err)
-	}
-	st := store.New(pool)
-	c := &cloud{t: t, store: st}
-	dir := t.TempDir()
-	c.keys = [2]string{filepath.Join(dir, "private"), filepath.Join(dir, "public")}
-	if err := token.CreateKeyPair(c.keys[0], c.keys[1], false); err != nil {
-		t.Fatal(err)
-	}
-	clock := func() time.Time { return time.Now().Add(time.Duration(c.skew.Load())) }
-	tokens, err := token.Open(c.keys[0], c.keys[1], clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	enforcer, err := policy.New(identitypolicy.Defaults(), nil, policy.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a := api.New(st, tokens, enforcer, api.Settings{Expiration: time.Hour, AllowRescopeScopedToken: true, PasswordCost: bcrypt.MinCost}, clock, quiet)
-	c.srv = httptest.NewServer(a.Handler(httpapi.Config{Logger: quiet}))
-	t.Cleanup(c.srv.Close)
-	c.boot, err = bootstrap.Bootstrap(ctx, st, bootstrap.Options{
-		Password: adminPassword, PublicURL: c.srv.URL + "/v3", PasswordCost: bcrypt.MinCost,
-	}, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := identitytest.Start(t, nil)
+	c := &cloud{t: t, srv: k.Server, store: k.Store, boot: k.Boot,
+		keys: [2]string{k.PrivateKeys, k.PublicKeys}, skew: &k.Skew}
 	c.admin = c.passwordToken("admin", adminPassword, projectScope("admin"))
 	return c
 }

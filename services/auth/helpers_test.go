@@ -2,36 +2,25 @@ package auth_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
-	"github.com/gostack/gostack/identity/api"
 	"github.com/gostack/gostack/identity/bootstrap"
-	identitypolicy "github.com/gostack/gostack/identity/policy"
-	"github.com/gostack/gostack/identity/store"
-	"github.com/gostack/gostack/identity/token"
-	"github.com/gostack/gostack/migrations"
+	"github.com/gostack/gostack/identity/identitytest"
 	"github.com/gostack/gostack/services/auth"
-	"github.com/gostack/gostack/services/db"
 	"github.com/gostack/gostack/services/httpapi"
-	"github.com/gostack/gostack/services/policy"
-	"github.com/gostack/gostack/services/testenv"
 )
 
 const (
-	adminPassword   = "s3cret-admin"
+	adminPassword   = identitytest.AdminPassword
 	servicePassword = "s3cret-glance"
 )
 
@@ -45,9 +34,9 @@ type keystone struct {
 	boot  bootstrap.Result
 	admin string // a project-scoped admin token
 
-	skew      atomic.Int64 // nanoseconds added to keystone's clock
-	validates atomic.Int64 // GET /v3/auth/tokens served
-	fail      atomic.Int32 // when non-zero, every request gets this status
+	skew      *atomic.Int64 // nanoseconds added to keystone's clock
+	validates atomic.Int64  // GET /v3/auth/tokens served
+	fail      atomic.Int32  // when non-zero, every request gets this status
 
 	mu      sync.Mutex
 	queries []string // raw queries of the validations
@@ -58,54 +47,23 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 func newKeystone(t testing.TB) *keystone {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	pool, err := db.Open(ctx, db.Options{Connection: testenv.Postgres(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if _, err := migrations.Sync(ctx, pool, "keystone"); err != nil {
-		t.Fatal(err)
-	}
-	st := store.New(pool)
 	k := &keystone{t: t}
-	dir := t.TempDir()
-	priv, pub := filepath.Join(dir, "private"), filepath.Join(dir, "public")
-	if err := token.CreateKeyPair(priv, pub, false); err != nil {
-		t.Fatal(err)
-	}
-	clock := func() time.Time { return time.Now().Add(time.Duration(k.skew.Load())) }
-	tokens, err := token.Open(priv, pub, clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	enforcer, err := policy.New(identitypolicy.Defaults(), nil, policy.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := api.New(st, tokens, enforcer, api.Settings{Expiration: time.Hour, AllowRescopeScopedToken: true, PasswordCost: bcrypt.MinCost}, clock, quiet)
-	inner := a.Handler(httpapi.Config{Logger: quiet})
-	k.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s := k.fail.Load(); s != 0 {
-			http.Error(w, "injected failure", int(s))
-			return
-		}
-		if r.Method == http.MethodGet && r.URL.Path == "/v3/auth/tokens" {
-			k.validates.Add(1)
-			k.mu.Lock()
-			k.queries = append(k.queries, r.URL.RawQuery)
-			k.mu.Unlock()
-		}
-		inner.ServeHTTP(w, r)
-	}))
-	t.Cleanup(k.srv.Close)
-	k.boot, err = bootstrap.Bootstrap(ctx, st, bootstrap.Options{
-		Password: adminPassword, PublicURL: k.srv.URL + "/v3", PasswordCost: bcrypt.MinCost,
-	}, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ks := identitytest.Start(t, func(inner http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if s := k.fail.Load(); s != 0 {
+				http.Error(w, "injected failure", int(s))
+				return
+			}
+			if r.Method == http.MethodGet && r.URL.Path == "/v3/auth/tokens" {
+				k.validates.Add(1)
+				k.mu.Lock()
+				k.queries = append(k.queries, r.URL.RawQuery)
+				k.mu.Unlock()
+			}
+			inner.ServeHTTP(w, r)
+		})
+	})
+	k.srv, k.boot, k.skew = ks.Server, ks.Boot, &ks.Skew
 	k.admin = k.token("admin", adminPassword, projectScope("admin"))
 	serviceProject := k.create("/v3/projects", "project", map[string]any{"name": "service"})
 	serviceRole := k.create("/v3/roles", "role", map[string]any{"name": "service"})
