@@ -1,20 +1,34 @@
 # shellcheck shell=bash
 # The project's own daemons: configs, database migrations, start, health.
 #
-# Adding a daemon is one line in STACK_DAEMONS (and, for a new service, a
-# config template devstack/etc/<service>.conf and its name in
-# STACK_SERVICES). The stack builds every binary under cmd/, renders each
+# Each service lists its daemons in devstack/etc/<service>.daemons, one
+# line per daemon: "name port healthpath" (port and path empty for workers
+# without an API). Adding a daemon is one line there; a new service also
+# needs a config template devstack/etc/<service>.conf and its name in
+# STACK_SERVICES. The stack builds every binary under cmd/, renders each
 # service's config into $ETC_DIR/<service>/<service>.conf, syncs each
-# service's database, and starts the daemons in the order listed.
+# service's database, and starts the daemons service by service, in the
+# order listed.
 
 # Services with a config file and a database of their own.
 STACK_SERVICES=(keystone glance cinder nova)
 
-# name               service   port  health path (empty: the process is enough)
-STACK_DAEMONS=(
-  "keystone           keystone  5000  /v3"
-  "glance-api         glance    9292  /"
-)
+# STACK_DAEMONS: "name service port healthpath" per daemon, from the
+# per-service lists.
+STACK_DAEMONS=()
+daemons_load() {
+  local svc name port path list
+  STACK_DAEMONS=()
+  for svc in "${STACK_SERVICES[@]}"; do
+    list="$REPO_DIR/devstack/etc/$svc.daemons"
+    [ -f "$list" ] || continue
+    while read -r name port path; do
+      case "$name" in '' | '#'*) continue ;; esac
+      STACK_DAEMONS+=("$name $svc $port $path")
+    done <"$list"
+  done
+}
+daemons_load
 
 # Template variables the service configs use.
 daemons_config_vars() {
