@@ -116,6 +116,10 @@ func withProvider(pool *pgxpool.Pool, fsys fs.FS, dir string, fn func(*goose.Pro
 		goose.WithSessionLocker(locker),
 		goose.WithDisableGlobalRegistry(true),
 		goose.WithLogger(goose.NopLogger()),
+		// Files are numbered per component range (e.g. nova's API tables
+		// and the scheduler's), so a lower number may land after a higher
+		// one was applied: apply it rather than refuse.
+		goose.WithAllowOutofOrder(true),
 	)
 	if errors.Is(err, goose.ErrNoMigrations) {
 		return fmt.Errorf("no migrations in %s: %w", dir, err)
