@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # The project's own daemons: configs, database migrations, start, health.
 #
-# Each service lists its daemons in devstack/etc/<service>.daemons, one
-# line per daemon: "name port healthpath" (port and path empty for workers
+# Each service lists its daemons in devstack/etc/<service>.daemons (and,
+# for daemons maintained apart, devstack/etc/<service>-<part>.daemons, read
+# after it), one line per daemon: "name port healthpath" (port and path empty for workers
 # without an API). Adding a daemon is one line there; a new service also
 # needs a config template devstack/etc/<service>.conf and its name in
 # STACK_SERVICES. The stack builds every binary under cmd/, renders each
@@ -20,12 +21,13 @@ daemons_load() {
   local svc name port path list
   STACK_DAEMONS=()
   for svc in "${STACK_SERVICES[@]}"; do
-    list="$REPO_DIR/devstack/etc/$svc.daemons"
-    [ -f "$list" ] || continue
-    while read -r name port path; do
-      case "$name" in '' | '#'*) continue ;; esac
-      STACK_DAEMONS+=("$name $svc $port $path")
-    done <"$list"
+    for list in "$REPO_DIR/devstack/etc/$svc.daemons" "$REPO_DIR/devstack/etc/$svc"-*.daemons; do
+      [ -f "$list" ] || continue
+      while read -r name port path; do
+        case "$name" in '' | '#'*) continue ;; esac
+        STACK_DAEMONS+=("$name $svc $port $path")
+      done <"$list"
+    done
   done
 }
 daemons_load
