@@ -5,7 +5,7 @@
 # devstack/tempest.sh after lib/common.sh; needs a running `make dev`.
 
 TEMPEST_DIR=$STACK_DIR/tempest
-TEMPEST_PACKAGES=(tempest keystone-tempest-plugin)
+TEMPEST_PACKAGES=(tempest keystone-tempest-plugin glance-tempest-plugin cinder-tempest-plugin)
 # Tempest's Python lives in Debian's dist-packages: use the system
 # interpreter even when another python3 (pyenv, venv) comes first in PATH.
 TEMPEST_PYTHON=/usr/bin/python3
@@ -37,10 +37,28 @@ tempest_workspace() {
   mv "$TEMPEST_DIR/etc/tempest.conf.tmp" "$TEMPEST_DIR/etc/tempest.conf"
 }
 
+# tempest_service_up NAME: whether the dev stack's NAME API answers.
+tempest_service_up() {
+  local port
+  case $1 in
+    glance) port=9292 ;; cinder) port=8776 ;; nova) port=8774 ;; *) return 1 ;;
+  esac
+  curl -fsS -o /dev/null --max-time 5 "http://$HOST_IP:$port/" 2>/dev/null ||
+    curl -sS -o /dev/null --max-time 5 -w '%{http_code}' "http://$HOST_IP:$port/" 2>/dev/null | grep -q '^300$'
+}
+
 # tempest_conf: the cloud as tempest should see it. Feature flags say what
-# our keystone implements (api-ref/identity/README.md); no other service
-# runs yet.
+# our keystone implements (api-ref/identity/README.md); each other service
+# that answers is marked available, and its sections come from
+# devstack/tempest/<service>.conf (a template rendered like the service
+# configs: @HOST_IP@, @REGION@ and the variables tempest_conf_vars sets).
 tempest_conf() {
+  local svc avail
+  declare -A avail=()
+  for svc in glance cinder nova; do
+    avail[$svc]=false
+    tempest_service_up "$svc" && avail[$svc]=true
+  done
   cat <<CONF
 # Written by devstack/lib/tempest.sh; rewritten on every run.
 [DEFAULT]
@@ -81,9 +99,9 @@ immutable_user_source = false
 
 [service_available]
 keystone = true
-nova = false
-glance = false
-cinder = false
+nova = ${avail[nova]}
+glance = ${avail[glance]}
+cinder = ${avail[cinder]}
 neutron = false
 swift = false
 horizon = false
@@ -94,6 +112,12 @@ run_validation = false
 [enforce_scope]
 keystone = false
 CONF
+  for svc in glance cinder nova; do
+    [ "${avail[$svc]}" = true ] && [ -f "$REPO_DIR/devstack/tempest/$svc.conf" ] || continue
+    render "$REPO_DIR/devstack/tempest/$svc.conf" "$TEMPEST_DIR/etc/$svc.part"
+    echo
+    cat "$TEMPEST_DIR/etc/$svc.part"
+  done
 }
 
 # tempest_run REGEX LOG CONCURRENCY: run the tests matching REGEX, keep the
