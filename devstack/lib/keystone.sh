@@ -37,8 +37,10 @@ keystone_bootstrap() {
     keystone_service_user glance
   fi
   if [ -x "$BIN_DIR/cinder-api" ]; then
-    keystone_register volumev3 cinderv3 "http://$HOST_IP:8776/v3"
-    keystone_register block-storage cinder "http://$HOST_IP:8776/v3"
+    # Cinder's catalog URLs carry the token's project, as upstream's
+    # (keystone fills %(project_id)s); cinder-api serves /v3 too.
+    keystone_register volumev3 cinderv3 "http://$HOST_IP:8776/v3/%(project_id)s"
+    keystone_register block-storage cinder "http://$HOST_IP:8776/v3/%(project_id)s"
     keystone_service_user cinder
   fi
   if [ -x "$BIN_DIR/nova-api" ]; then

@@ -139,7 +139,7 @@ func (a *API) authCatalog(w http.ResponseWriter, r *http.Request, c *tokenInfo) 
 		return err
 	}
 	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{
-		"catalog": catalogOf(entries),
+		"catalog": catalogOf(entries, catalogSubstitutions(c)),
 		"links":   listLinks(r),
 	})
 	return nil

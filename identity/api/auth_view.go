@@ -63,14 +63,25 @@ type catalogView struct {
 	Name      string                `json:"name"`
 }
 
-func catalogOf(entries []store.CatalogEntry) []catalogView {
+// catalogOf renders the catalog for a token: endpoint URL templates are
+// filled from subs (catalogSubstitutions); an endpoint whose template
+// names a value the token lacks is left out, and so is a service left
+// without endpoints, as keystone does.
+func catalogOf(entries []store.CatalogEntry, subs map[string]string) []catalogView {
 	out := make([]catalogView, 0, len(entries))
 	for _, e := range entries {
 		cv := catalogView{ID: e.Service.ID, Type: e.Service.Type, Name: e.Service.Name, Endpoints: []catalogEndpointView{}}
 		for _, ep := range e.Endpoints {
+			url, ok := formatEndpointURL(ep.URL, subs)
+			if !ok {
+				continue
+			}
 			cv.Endpoints = append(cv.Endpoints, catalogEndpointView{
-				ID: ep.ID, Interface: ep.Interface, RegionID: nullStr(ep.RegionID), URL: ep.URL, Region: nullStr(ep.RegionID),
+				ID: ep.ID, Interface: ep.Interface, RegionID: nullStr(ep.RegionID), URL: url, Region: nullStr(ep.RegionID),
 			})
+		}
+		if len(e.Endpoints) > 0 && len(cv.Endpoints) == 0 {
+			continue
 		}
 		out = append(out, cv)
 	}
@@ -111,7 +122,7 @@ func (a *API) renderToken(ctx context.Context, t *tokenInfo, withCatalog bool) (
 			if err != nil {
 				return nil, err
 			}
-			v.Catalog = catalogOf(entries)
+			v.Catalog = catalogOf(entries, catalogSubstitutions(t))
 			if v.Catalog == nil {
 				v.Catalog = []catalogView{}
 			}
