@@ -4,6 +4,8 @@
 #   stack.sh up      install packages, start PostgreSQL, RabbitMQ, Ceph and
 #                    libvirt, build the tiny guest image and every binary,
 #                    migrate every database, start every daemon, write openrc
+#                    (HOSTS=N, N >= 2: N compute hosts in network namespaces,
+#                    see lib/hosts.sh)
 #   stack.sh deps    only the components the tests need (no daemons)
 #   stack.sh status  a health line per component
 #   stack.sh stop    stop everything this stack started, by recorded pid
@@ -15,6 +17,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=devstack/lib/common.sh
 source "$here/lib/common.sh"
+# shellcheck source=devstack/lib/hosts.sh
+source "$here/lib/hosts.sh" # first: HOSTS >= 2 moves HOST_IP to the bridge
 for lib in packages postgres rabbitmq ceph libvirt daemons keystone; do
   # shellcheck disable=SC1090
   source "$here/lib/$lib.sh"
@@ -25,11 +29,15 @@ TINY_IMAGE=${TINY_IMAGE:-$REPO_DIR/.cache/images/tiny.raw}
 require_root() { [ "$(id -u)" = 0 ] || die "the dev stack runs as root (it installs packages and starts system daemons)"; }
 
 components_up() {
+  hosts_check_mode
   packages_install
+  # Multi-host: the bridge carries HOST_IP, which everything below binds to.
+  [ "$HOSTS" -lt 2 ] || hosts_bridge_up
   postgres_up
   rabbitmq_up
   ceph_up
   libvirt_up
+  hosts_up
   "$here/image/build-tiny-image.sh" "$TINY_IMAGE" | sed 's/^/[stack] /'
   write_test_env
 }
@@ -75,6 +83,7 @@ status() {
   rabbitmq_health || rc=1
   ceph_health || rc=1
   libvirt_health || rc=1
+  hosts_health || rc=1
   if [ -s "$TINY_IMAGE" ]; then health tiny-image ok "$TINY_IMAGE"; else health tiny-image MISSING "$TINY_IMAGE"; rc=1; fi
   daemons_health || rc=1
   return $rc
@@ -114,6 +123,7 @@ case $cmd in
   status) status ;;
   stop)
     daemons_stop
+    hosts_stop
     libvirt_stop
     ceph_stop
     rabbitmq_stop
