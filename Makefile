@@ -9,7 +9,7 @@ export GOFLAGS := -tags=pacific
 TEST_FLAGS ?= -count=1 -timeout 30m
 PKGS ?= ./...
 
-.PHONY: help dev stop clean status test test-deps unit vet check build image bench bench-keystone tempest-identity
+.PHONY: help dev stop clean status test test-deps unit vet check build image bench bench-keystone tempest-identity terraform-example
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ bench: test-deps ## benchmarks (RPC round trip, Ceph streaming); figures go in t
 
 bench-keystone: ## load keystone with wrk: validate, project list, password issue (OPENRC=rc file of another keystone)
 	@bash devstack/bench-keystone.sh $(OPENRC)
+
+terraform-example: ## apply, re-plan and destroy examples/terraform with OpenTofu + the OpenStack provider (built once)
+	@bash devstack/terraform.sh
 
 tempest-identity: ## tempest's identity API tests against `make dev` (long; not in `make test`)
 	@bash devstack/tempest.sh identity
