@@ -9,7 +9,7 @@ export GOFLAGS := -tags=pacific
 TEST_FLAGS ?= -count=1 -timeout 30m
 PKGS ?= ./...
 
-.PHONY: help dev stop clean status test test-deps unit vet check build image bench bench-keystone tempest-identity terraform-example
+.PHONY: help dev stop clean status test test-deps unit vet check build image bench bench-keystone tempest-identity tempest-image bench-image terraform-example
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -59,3 +59,9 @@ terraform-example: ## apply, re-plan and destroy examples/terraform with OpenTof
 
 tempest-identity: ## tempest's identity API tests against `make dev` (long; not in `make test`)
 	@bash devstack/tempest.sh identity
+
+tempest-image: ## tempest's image API tests against `make dev` (long; not in `make test`)
+	@bash devstack/tempest.sh image
+
+bench-image: ## glance-api: 1 GiB upload/download vs rbd import/export, peak RSS, image-list latency with 1000 images
+	@bash devstack/bench-image.sh

@@ -101,9 +101,19 @@ func run(ctx context.Context, args []string) error {
 	}
 	authn := auth.New(client)
 
-	a := api.New(registry.New(pool, nil), store, enforcer, api.SettingsFrom(conf), logger)
+	settings, err := api.SettingsFrom(conf)
+	if err != nil {
+		return err
+	}
+	if settings.EnforceSecureRBAC != popts.EnforceNewDefaults {
+		return errors.New("[DEFAULT] enforce_secure_rbac does not match [oslo_policy] enforce_new_defaults. " +
+			"Please set both to True to enable secure RBAC personas. Otherwise, make sure both are False.")
+	}
+	a := api.New(registry.New(pool, nil), store, enforcer, settings, logger)
 	addr := net.JoinHostPort(BindHost.Get(conf), strconv.Itoa(BindPort.Get(conf)))
 	srv := &httpapi.Server{Addr: addr, Logger: logger,
 		Handler: a.Handler(httpapi.Config{Flavor: httpapi.Glance, AuthURI: authn.AuthURI(), Logger: logger}, authn.Handler)}
-	return srv.ListenAndServe(ctx)
+	err = srv.ListenAndServe(ctx)
+	a.Close()
+	return err
 }

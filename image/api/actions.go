@@ -34,7 +34,7 @@ func (a *API) action(w http.ResponseWriter, r *http.Request, rule, from, to stri
 		err = a.enforce(c, rule, im)
 	}
 	if err == nil {
-		err = checkMutable(c, im)
+		err = a.checkMutable(c, im)
 	}
 	if err == nil && im.Status != to {
 		if im.Status != from {

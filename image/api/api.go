@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/gostack/gostack/image/registry"
+	"github.com/gostack/gostack/image/staging"
 	"github.com/gostack/gostack/image/store/rbd"
 	"github.com/gostack/gostack/services/httpapi"
 	"github.com/gostack/gostack/services/policy"
@@ -23,11 +24,14 @@ type DataStore interface {
 
 // API is the Image v2 API.
 type API struct {
-	reg    *registry.Registry
-	store  DataStore
-	policy *policy.Enforcer
-	set    Settings
-	log    *slog.Logger
+	reg        *registry.Registry
+	store      DataStore
+	policy     *policy.Enforcer
+	set        Settings
+	log        *slog.Logger
+	staging    *staging.Area // nil when it could not be made (stagingErr)
+	stagingErr error
+	tasks      *taskRunner
 }
 
 // New returns the API over its dependencies.
@@ -41,10 +45,25 @@ func New(reg *registry.Registry, store DataStore, enforcer *policy.Enforcer, set
 	if set.ImageMemberQuota == 0 {
 		set.ImageMemberQuota = 128
 	}
+	if set.ImagePropertyQuota == 0 {
+		set.ImagePropertyQuota = 128
+	}
+	if set.ImageTagQuota == 0 {
+		set.ImageTagQuota = 128
+	}
+	if set.ImageLocationQuota == 0 {
+		set.ImageLocationQuota = 10
+	}
 	if log == nil {
 		log = slog.Default()
 	}
-	return &API{reg: reg, store: store, policy: enforcer, set: set, log: log}
+	a := &API{reg: reg, store: store, policy: enforcer, set: set, log: log}
+	a.staging, a.stagingErr = staging.New(set.StagingDir)
+	if a.stagingErr != nil {
+		log.Error("no staging area: uploads that need conversion and imports will fail", "error", a.stagingErr.Error())
+	}
+	a.tasks = newTaskRunner(a)
+	return a
 }
 
 // Handler returns the HTTP handler of the whole API. authn authenticates
@@ -69,6 +88,10 @@ func (a *API) Handler(cfg httpapi.Config, authn func(http.Handler) http.Handler)
 		r.Patch("/images/{image_id}", a.updateImage)
 		r.Delete("/images/{image_id}", a.deleteImage)
 		r.Put("/images/{image_id}/file", a.uploadImage)
+		r.Put("/images/{image_id}/stage", a.stageImage)
+		r.Post("/images/{image_id}/import", a.importImage)
+		r.Get("/info/import", a.importInfo)
+		r.Get("/info/stores", a.storesInfo)
 		r.Get("/images/{image_id}/file", a.downloadImage)
 		r.Put("/images/{image_id}/tags/{tag_value}", a.addTag)
 		r.Delete("/images/{image_id}/tags/{tag_value}", a.deleteTag)

@@ -33,9 +33,10 @@ import (
 // Ceph. Callers are injected by a stand-in for the auth middleware from
 // the X-Test-Project and X-Test-Roles headers.
 type glance struct {
-	t   *testing.T
-	srv *httptest.Server
-	c   *ceph.Client
+	t       *testing.T
+	srv     *httptest.Server
+	c       *ceph.Client
+	staging string
 }
 
 func injectCaller(next http.Handler) http.Handler {
@@ -45,14 +46,37 @@ func injectCaller(next http.Handler) http.Handler {
 			httpapi.WriteError(w, r, errors.New("no caller"))
 			return
 		}
-		roles := strings.Split(r.Header.Get("X-Test-Roles"), ",")
+		roles := impliedRoles(strings.Split(r.Header.Get("X-Test-Roles"), ","))
 		c := &auth.Context{Token: &auth.Token{UserID: "u-" + project, ProjectID: project, Roles: roles, IsAdminProject: true},
 			IsAdmin: slices.Contains(roles, "admin")}
 		next.ServeHTTP(w, r.WithContext(auth.WithContext(r.Context(), c)))
 	})
 }
 
+// impliedRoles adds the roles keystone's default implications add to a
+// token: admin implies member, member implies reader.
+func impliedRoles(roles []string) []string {
+	out := slices.Clone(roles)
+	for _, r := range roles {
+		switch r {
+		case "admin":
+			out = append(out, "member", "reader")
+		case "member":
+			out = append(out, "reader")
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 func newGlance(t *testing.T) *glance {
+	t.Helper()
+	return newGlanceWith(t, nil)
+}
+
+// newGlanceWith is newGlance with settings changed by set, as the dev
+// stack runs it: secure RBAC (new policy defaults) on.
+func newGlanceWith(t *testing.T, set func(*api.Settings)) *glance {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
@@ -74,15 +98,21 @@ func newGlance(t *testing.T) *glance {
 	if err != nil {
 		t.Fatal(err)
 	}
-	enforcer, err := policy.New(imagepolicy.Defaults(), nil, policy.Options{DeniedFormat: imagepolicy.DeniedFormat})
+	enforcer, err := policy.New(imagepolicy.Defaults(), nil, policy.Options{DeniedFormat: imagepolicy.DeniedFormat, EnforceNewDefaults: true})
 	if err != nil {
 		t.Fatal(err)
 	}
+	settings := api.Settings{EnforceSecureRBAC: true, StagingDir: t.TempDir(), ImportMethods: []string{"glance-direct", "web-download"},
+		Import: api.ImportFilter{AllowedSchemes: []string{"http"}, AllowedHosts: []string{"127.0.0.1"}}}
+	if set != nil {
+		set(&settings)
+	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a := api.New(registry.New(pool, nil), store, enforcer, api.Settings{}, quiet)
+	a := api.New(registry.New(pool, nil), store, enforcer, settings, quiet)
 	srv := httptest.NewServer(a.Handler(httpapi.Config{Logger: quiet}, injectCaller))
 	t.Cleanup(srv.Close)
-	return &glance{t: t, srv: srv, c: c}
+	t.Cleanup(a.Close)
+	return &glance{t: t, srv: srv, c: c, staging: settings.StagingDir}
 }
 
 type resp struct {
@@ -365,4 +395,24 @@ func TestInterruptedUploadLeavesNothing(t *testing.T) {
 	// The upload can be retried.
 	want(t, "retry", g.do(alice, "member", "PUT", "/v2/images/"+id+"/file", []byte("data"), "Content-Type", "application/octet-stream"), 204)
 	want(t, "delete", g.do(alice, "member", "DELETE", "/v2/images/"+id, nil), 204)
+}
+
+// containsMessage reports whether glance's error body carries msg.
+func containsMessage(r resp, msg string) bool {
+	return strings.Contains(string(r.raw), msg) || strings.Contains(strings.ReplaceAll(string(r.raw), `\"`, `"`), msg)
+}
+
+// removeRBD removes the RBD image of an image id, if any (test cleanup).
+func (g *glance) removeRBD(id string) {
+	_ = g.c.Remove(context.Background(), ceph.ImageSpec("images", id), ceph.RemoveOptions{PurgeSnapshots: true})
+}
+
+// rbdHas reports whether pool images has an RBD image named id.
+func (g *glance) rbdHas(id string) bool {
+	g.t.Helper()
+	names, err := g.c.ListImages(context.Background(), "images")
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	return slices.Contains(names, id)
 }

@@ -77,9 +77,11 @@ func (a *API) enforce(c caller, rule string, im registry.Image) error {
 }
 
 // checkMutable is glance's legacy check_is_image_mutable: only an admin
-// or the owning project may change an image.
-func checkMutable(c caller, im registry.Image) error {
-	if c.isAdmin() {
+// or the owning project may change an image. As upstream, it applies only
+// while [DEFAULT] enforce_secure_rbac is off; with it on, the policy
+// rules alone decide.
+func (a *API) checkMutable(c caller, im registry.Image) error {
+	if a.set.EnforceSecureRBAC || c.isAdmin() {
 		return nil
 	}
 	if im.Owner == nil || c.project() == "" || *im.Owner != c.project() {

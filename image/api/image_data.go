@@ -59,7 +59,7 @@ func (a *API) upload(r *http.Request, c caller, id string) error {
 	if err := a.enforce(c, "upload_image", im); err != nil {
 		return err
 	}
-	if err := checkMutable(c, im); err != nil {
+	if err := a.checkMutable(c, im); err != nil {
 		return fault.Wrap(err, fault.Forbidden, "Not allowed to upload image data for image %s", id)
 	}
 	if im.Status != registry.StatusQueued {
@@ -68,32 +68,51 @@ func (a *API) upload(r *http.Request, c caller, id string) error {
 	if err := requireFormats(im); err != nil {
 		return err
 	}
+	size := max(r.ContentLength, 0)
+	remaining, err := a.remainingStorage(ctx, deref2(im.Owner), id, r.ContentLength)
+	if err != nil {
+		return err
+	}
 	im.Status = registry.StatusSaving
 	saving, err := a.reg.Save(ctx, im, registry.SaveOptions{FromStatus: registry.StatusQueued})
 	if err != nil {
 		if k := fault.KindOf(err); k == fault.Conflict || k == fault.NotFound {
-			return httpapi.WithStatus(fault.Wrap(err, fault.Conflict, "Image %s could not be found after upload. The image may have been deleted during the upload, cleaning up the chunks uploaded.", id), http.StatusGone)
+			return goneDuringUpload(err, id)
 		}
 		return err
 	}
-	size := max(r.ContentLength, 0)
-	stored, err := a.store.Add(ctx, id, r.Body, size)
+	var body io.Reader = r.Body
+	if remaining >= 0 {
+		body = &limitReader{r: body, limit: remaining}
+	}
+	s, err := a.storeStream(ctx, saving, body, size)
+	if err == nil {
+		// glance checks the quota again with the size stored.
+		if _, qerr := a.remainingStorage(ctx, deref2(im.Owner), id, s.Size); qerr != nil {
+			a.removeData(ctx, id, s.Location.String())
+			err = qerr
+		}
+	}
 	if err != nil {
 		a.restore(ctx, saving)
+		if errors.Is(err, errStorageQuotaFull) {
+			return storageQuotaError(err)
+		}
 		return uploadError(id, err)
 	}
-	active := withData(saving, stored)
+	active := s.apply(saving)
 	if _, err := a.reg.Save(context.WithoutCancel(ctx), active, registry.SaveOptions{FromStatus: registry.StatusSaving, Locations: true}); err != nil {
-		if derr := a.store.Delete(context.WithoutCancel(ctx), stored.Location.String()); derr != nil {
-			a.log.ErrorContext(ctx, "could not remove the data of an image deleted during its upload",
-				"image_id", id, "error", derr.Error())
-		}
+		a.removeData(context.WithoutCancel(ctx), id, s.Location.String())
 		if k := fault.KindOf(err); k == fault.Conflict || k == fault.NotFound {
-			return httpapi.WithStatus(fault.Wrap(err, fault.Conflict, "Image %s could not be found after upload. The image may have been deleted during the upload, cleaning up the chunks uploaded.", id), http.StatusGone)
+			return goneDuringUpload(err, id)
 		}
 		return err
 	}
 	return nil
+}
+
+func goneDuringUpload(err error, id string) error {
+	return httpapi.WithStatus(fault.Wrap(err, fault.Conflict, "Image %s could not be found after upload. The image may have been deleted during the upload, cleaning up the chunks uploaded.", id), http.StatusGone)
 }
 
 // requireFormats is the domain's rule that data needs both formats.

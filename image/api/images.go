@@ -34,6 +34,14 @@ func (a *API) createImage(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, err)
 		return
 	}
+	if err := a.checkTagQuota(im.Tags); err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	if err := a.checkPropertyQuota(im.Properties); err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
 	if err := a.reg.Create(r.Context(), im); err != nil {
 		httpapi.WriteError(w, r, err)
 		return
@@ -79,7 +87,7 @@ func (a *API) authorizeCreate(c caller, im registry.Image) error {
 	if err := a.enforceVisibility(c, im.Visibility, target); err != nil {
 		return err
 	}
-	if !c.isAdmin() && owner != c.project() {
+	if !a.set.EnforceSecureRBAC && !c.isAdmin() && owner != c.project() {
 		return fault.New(fault.Forbidden, "You are not permitted to create images owned by '%s'.", owner)
 	}
 	return nil
@@ -141,7 +149,7 @@ func (a *API) delete(r *http.Request, c caller, id string) error {
 	if err := a.enforce(c, "delete_image", im); err != nil {
 		return err
 	}
-	if err := checkMutable(c, im); err != nil {
+	if err := a.checkMutable(c, im); err != nil {
 		return err
 	}
 	if im.Protected {
@@ -160,5 +168,13 @@ func (a *API) delete(r *http.Request, c caller, id string) error {
 			return fmt.Errorf("delete data of image %s: %w", id, err)
 		}
 	}
-	return a.reg.Delete(ctx, id)
+	if err := a.reg.Delete(ctx, id); err != nil {
+		return err
+	}
+	if a.staging != nil {
+		if err := a.staging.Remove(id); err != nil {
+			a.log.WarnContext(ctx, "could not remove the staged data of a deleted image", "image_id", id, "error", err.Error())
+		}
+	}
+	return nil
 }

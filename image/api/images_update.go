@@ -1,7 +1,9 @@
 package api
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 
 	"github.com/go-chi/chi/v5"
 
@@ -29,11 +31,17 @@ func (a *API) updateImage(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, r, err)
 		return
 	}
+	before := im
+	before.Properties = maps.Clone(im.Properties)
 	for _, ch := range changes {
 		if err := a.apply(c, &im, ch); err != nil {
 			httpapi.WriteError(w, r, err)
 			return
 		}
+	}
+	if err := a.checkUpdateQuotas(before, im); err != nil {
+		httpapi.WriteError(w, r, err)
+		return
 	}
 	if len(changes) > 0 {
 		if im, err = a.reg.Save(r.Context(), im, registry.SaveOptions{}); err != nil {
@@ -62,7 +70,7 @@ func (a *API) apply(c caller, im *registry.Image, ch change) error {
 	if err := a.enforce(c, "modify_image", *im); err != nil {
 		return err
 	}
-	if err := checkMutable(c, *im); err != nil {
+	if err := a.checkMutable(c, *im); err != nil {
 		return err
 	}
 	_, isExtra := im.Properties[root]
@@ -109,4 +117,18 @@ func (a *API) applyLocations(_ caller, _ *registry.Image, ch change) error {
 		return fault.New(fault.Forbidden, "It's not allowed to %s locations if locations are invisible.", verb)
 	}
 	return fault.New(fault.NotImplemented, "Changing image locations is not implemented.")
+}
+
+// checkUpdateQuotas is the tag quota of a new tag list and, when the
+// patch added a property, the property quota (glance's ImageRepoProxy.save).
+func (a *API) checkUpdateQuotas(before, after registry.Image) error {
+	if !slices.Equal(before.Tags, after.Tags) {
+		if err := a.checkTagQuota(after.Tags); err != nil {
+			return err
+		}
+	}
+	if addedProperties(before, after) {
+		return a.checkPropertyQuota(after.Properties)
+	}
+	return nil
 }

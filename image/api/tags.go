@@ -24,6 +24,9 @@ func (a *API) addTag(w http.ResponseWriter, r *http.Request) {
 		if !slices.Contains(im.Tags, tag) {
 			im.Tags = append(im.Tags, tag)
 		}
+		if err := a.checkTagQuota(im.Tags); err != nil {
+			return fault.Wrap(err, fault.TooLarge, "Image tag limit exceeded for image %s: %s:", id, fault.MessageOf(err))
+		}
 		return nil
 	})
 	if err != nil {
@@ -69,7 +72,7 @@ func (a *API) changeTags(r *http.Request, id string, change func(*registry.Image
 	if err := a.enforce(c, "modify_image", im); err != nil {
 		return err
 	}
-	if err := checkMutable(c, im); err != nil {
+	if err := a.checkMutable(c, im); err != nil {
 		return err
 	}
 	if err := change(&im); err != nil {

@@ -61,6 +61,12 @@ func Defaults() []policy.Rule {
 			Deprecated: &policy.DeprecatedRule{Check: "rule:default", Since: "W"},
 		})
 	}
+	rules = append(rules,
+		policy.Rule{Name: "copy_image", Check: "role:admin", ScopeTypes: []string{"project"},
+			Description: "Copy existing image to other stores", Operations: ops("POST /v2/images/{image_id}/import")},
+		policy.Rule{Name: "stores_info_detail", Check: "role:admin", ScopeTypes: []string{"project"},
+			Description: "Expose store specific information", Operations: ops("GET /v2/info/stores/detail")},
+	)
 	rules = append(rules, policy.Rule{
 		Name: "publicize_image", Check: "role:admin", ScopeTypes: []string{"project"},
 		Description: "Publicize given image", Operations: ops("PATCH /v2/images/{image_id}"),
