@@ -57,6 +57,9 @@ bench-keystone: ## load keystone with wrk: validate, project list, password issu
 terraform-example: ## apply, re-plan and destroy examples/terraform with OpenTofu + the OpenStack provider (built once)
 	@bash devstack/terraform.sh
 
+horizon-smoke: ## Horizon (Debian's, Zed) on :8088 and its browser smoke test in headless chromium; screenshots in .stack/horizon
+	@bash devstack/horizon.sh
+
 tempest-identity: ## tempest's identity API tests against `make dev` (long; not in `make test`)
 	@bash devstack/tempest.sh identity
 

@@ -19,7 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/common.sh"
 # shellcheck source=devstack/lib/hosts.sh
 source "$here/lib/hosts.sh" # first: HOSTS >= 2 moves HOST_IP to the bridge
-for lib in packages postgres rabbitmq ceph libvirt daemons keystone; do
+for lib in packages postgres rabbitmq ceph libvirt daemons keystone horizon; do
   # shellcheck disable=SC1090
   source "$here/lib/$lib.sh"
 done
@@ -122,6 +122,7 @@ case $cmd in
     ;;
   status) status ;;
   stop)
+    horizon_stop
     daemons_stop
     hosts_stop
     libvirt_stop
