@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
@@ -47,6 +48,10 @@ func (a *API) createImage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", httpapi.BaseURL(r)+"/v2/images/"+im.ID)
+	if len(a.set.ImportMethods) > 0 {
+		// What the SDK reads to choose the import path (create --import).
+		w.Header().Set("OpenStack-image-import-methods", strings.Join(a.set.ImportMethods, ","))
+	}
 	a.writeImage(w, r, http.StatusCreated, im, c)
 }
 
