@@ -28,7 +28,7 @@ func (m *Manager) Serve(ctx context.Context, t *rpc.Transport, services *service
 
 	srv := rpc.NewServer(t, rpc.Target{Topic: schedulerapi.Topic, Server: c.Host})
 	m.Register(srv)
-	m.log.Info("nova-scheduler: serving", "host", c.Host, "topic", schedulerapi.Topic, "service_id", svc.ID)
+	m.log.Info("nova-scheduler: serving", "topic", schedulerapi.Topic, "service_id", svc.ID)
 	err = srv.Serve(ctx)
 	if ctx.Err() != nil {
 		return nil

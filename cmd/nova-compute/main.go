@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"slices"
+	"syscall"
+
+	"github.com/gostack/gostack/compute/manager"
+	"github.com/gostack/gostack/compute/virt/libvirt"
+	"github.com/gostack/gostack/services/ceph"
+	"github.com/gostack/gostack/services/config"
+	"github.com/gostack/gostack/services/log"
+	"github.com/gostack/gostack/services/rpc"
+)
+
+func opts() []config.Option {
+	return slices.Concat(log.Opts(), rpc.Opts(), manager.Opts(), libvirt.Opts())
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:])
+	stop()
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "nova-compute: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	files, err := config.ParseArgs("nova", "nova-compute", args)
+	if err != nil {
+		return err
+	}
+	conf, err := config.Load(files, opts()...)
+	if err != nil {
+		return err
+	}
+	logger, closer, err := log.New(log.FromConfig(conf, "nova-compute"))
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	slog.SetDefault(logger)
+
+	host := manager.Host.Get(conf)
+	if host == "" {
+		if host, err = os.Hostname(); err != nil {
+			return err
+		}
+	}
+	ls := libvirt.SettingsFrom(conf)
+	cluster, err := ceph.Connect(ctx, ceph.Config{ConfPath: ls.CephConf, User: ls.RBDUser, Timeout: libvirt.CephTimeout(conf)})
+	if err != nil {
+		return err
+	}
+	defer cluster.Close()
+	driver, err := libvirt.New(ctx, ls, cluster, logger)
+	if err != nil {
+		return err
+	}
+	defer driver.Close()
+
+	rcfg := rpc.ConfigFrom(conf, "nova", "nova-compute")
+	rcfg.Logger = logger
+	transport, err := rpc.Open(rcfg)
+	if err != nil {
+		return err
+	}
+	defer transport.Close()
+	client := rpc.NewClient(transport)
+	defer client.Close()
+
+	cfg := manager.ConfigFrom(conf, host)
+	cfg.VirtType = ls.VirtType
+	m := manager.New(cfg, driver, manager.NewConductorClient(client), logger)
+	return m.Serve(ctx, transport)
+}

@@ -1,0 +1,86 @@
+package manager
+
+import (
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/gostack/gostack/compute/computeapi"
+	"github.com/gostack/gostack/compute/virt"
+	"github.com/gostack/gostack/services/rpc"
+)
+
+// Manager is one host's compute service.
+type Manager struct {
+	cfg       Config
+	driver    virt.Driver
+	conductor Conductor
+	log       *slog.Logger
+	now       func() time.Time
+
+	locks keyedMutex
+}
+
+// New returns a Manager for cfg.Host.
+func New(cfg Config, driver virt.Driver, conductor Conductor, log *slog.Logger) *Manager {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Manager{cfg: cfg.withDefaults(), driver: driver, conductor: conductor,
+		log: log, now: time.Now}
+}
+
+// Host is the host the manager serves.
+func (m *Manager) Host() string { return m.cfg.Host }
+
+// Register serves the compute methods on srv (a server for
+// computeapi.Target(host)).
+func (m *Manager) Register(srv *rpc.Server) {
+	srv.Register(computeapi.MethodBuildAndRunInstance, rpc.Handle(m.buildAndRunInstance))
+	srv.Register(computeapi.MethodStopInstance, rpc.Handle(m.stopInstance))
+	srv.Register(computeapi.MethodStartInstance, rpc.Handle(m.startInstance))
+	srv.Register(computeapi.MethodRebootInstance, rpc.Handle(m.rebootInstance))
+	srv.Register(computeapi.MethodPauseInstance, rpc.Handle(m.pauseInstance))
+	srv.Register(computeapi.MethodUnpauseInstance, rpc.Handle(m.unpauseInstance))
+	srv.Register(computeapi.MethodSuspendInstance, rpc.Handle(m.suspendInstance))
+	srv.Register(computeapi.MethodResumeInstance, rpc.Handle(m.resumeInstance))
+	srv.Register(computeapi.MethodTerminateInstance, rpc.Handle(m.terminateInstance))
+	srv.Register(computeapi.MethodGetConsoleOutput, rpc.Handle(m.getConsoleOutput))
+}
+
+// keyedMutex serializes work per instance uuid.
+type keyedMutex struct {
+	mu sync.Mutex
+	m  map[string]*keyedEntry
+}
+
+type keyedEntry struct {
+	mu   sync.Mutex
+	refs int
+}
+
+func (k *keyedMutex) lock(key string) func() {
+	k.mu.Lock()
+	if k.m == nil {
+		k.m = map[string]*keyedEntry{}
+	}
+	e := k.m[key]
+	if e == nil {
+		e = &keyedEntry{}
+		k.m[key] = e
+	}
+	e.refs++
+	k.mu.Unlock()
+	e.mu.Lock()
+	return func() {
+		e.mu.Unlock()
+		k.mu.Lock()
+		if e.refs--; e.refs == 0 {
+			delete(k.m, key)
+		}
+		k.mu.Unlock()
+	}
+}
+
+// Empty is the reply of casts.
+type Empty struct{}
