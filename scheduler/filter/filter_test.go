@@ -62,8 +62,12 @@ func TestFilters(t *testing.T) {
 		{"ram larger than the host", filter.RAM{}, host(nil), spec(func(s *schedulerapi.RequestSpec) { s.Resources.MemoryMB = 5000 }), "4096 MB of RAM in all"},
 		{"ram ratio 1.0", filter.RAM{}, host(func(h *hoststate.Host) { h.RAMAllocationRatio = 1 }), spec(func(s *schedulerapi.RequestSpec) { s.Resources.MemoryMB = 3585 }), "3584 MB"},
 
-		{"disk fits", filter.Disk{}, host(func(h *hoststate.Host) { h.Used.DiskGB = 17 }), spec(func(s *schedulerapi.RequestSpec) { s.Resources = schedulerapi.Resources{RootGB: 1, EphemeralGB: 1, SwapMB: 512} }), ""},
-		{"disk counts swap rounded up", filter.Disk{}, host(func(h *hoststate.Host) { h.Used.DiskGB = 18 }), spec(func(s *schedulerapi.RequestSpec) { s.Resources = schedulerapi.Resources{RootGB: 1, EphemeralGB: 1, SwapMB: 512} }), "2 GB of usable disk left"},
+		{"disk fits", filter.Disk{}, host(func(h *hoststate.Host) { h.Used.DiskGB = 17 }), spec(func(s *schedulerapi.RequestSpec) {
+			s.Resources = schedulerapi.Resources{RootGB: 1, EphemeralGB: 1, SwapMB: 512}
+		}), ""},
+		{"disk counts swap rounded up", filter.Disk{}, host(func(h *hoststate.Host) { h.Used.DiskGB = 18 }), spec(func(s *schedulerapi.RequestSpec) {
+			s.Resources = schedulerapi.Resources{RootGB: 1, EphemeralGB: 1, SwapMB: 512}
+		}), "2 GB of usable disk left"},
 		{"disk zero flavor", filter.Disk{}, host(func(h *hoststate.Host) { h.Used.DiskGB = 20 }), spec(func(s *schedulerapi.RequestSpec) { s.Resources.RootGB = 0 }), ""},
 		{"disk ratio 2", filter.Disk{}, host(func(h *hoststate.Host) { h.Used.DiskGB = 30; h.DiskAllocationRatio = 2 }), spec(func(s *schedulerapi.RequestSpec) { s.Resources.RootGB = 10 }), ""},
 

@@ -69,4 +69,3 @@ func (ImageProperties) Check(h *hoststate.Host, spec *schedulerapi.RequestSpec) 
 	slices.Sort(want)
 	return h.Hostname + " cannot run an image with " + strings.Join(want, ", ")
 }
-
