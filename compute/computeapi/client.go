@@ -10,24 +10,31 @@ import (
 
 // Client sends nova-compute's methods to the host of each instance.
 type Client struct {
-	rpc *rpc.Client
+	rpc   *rpc.Client
+	topic string
 }
 
 // NewClient returns a Client over an RPC client.
-func NewClient(c *rpc.Client) *Client { return &Client{rpc: c} }
+func NewClient(c *rpc.Client) *Client { return &Client{rpc: c, topic: Topic} }
+
+// NewClientFor returns a Client for another topic than Topic (tests use
+// their own so they never meet a running nova-compute).
+func NewClientFor(c *rpc.Client, topic string) *Client { return &Client{rpc: c, topic: topic} }
 
 // Target is the RPC target of the nova-compute on host.
 func Target(host string) rpc.Target { return rpc.Target{Topic: Topic, Server: host} }
 
-func hostOf(inst *objects.Instance) (rpc.Target, error) {
+func (c *Client) target(host string) rpc.Target { return rpc.Target{Topic: c.topic, Server: host} }
+
+func (c *Client) hostOf(inst *objects.Instance) (rpc.Target, error) {
 	if inst.Host == "" {
 		return rpc.Target{}, fault.New(fault.Conflict, "Instance %s is not assigned to a host.", inst.UUID)
 	}
-	return Target(inst.Host), nil
+	return c.target(inst.Host), nil
 }
 
 func (c *Client) cast(ctx context.Context, inst *objects.Instance, method string, args any) error {
-	t, err := hostOf(inst)
+	t, err := c.hostOf(inst)
 	if err != nil {
 		return err
 	}
@@ -36,7 +43,7 @@ func (c *Client) cast(ctx context.Context, inst *objects.Instance, method string
 
 // BuildAndRunInstance casts build_and_run_instance to host.
 func (c *Client) BuildAndRunInstance(ctx context.Context, host string, args BuildAndRunInstanceArgs) error {
-	return c.rpc.Cast(ctx, Target(host), MethodBuildAndRunInstance, args)
+	return c.rpc.Cast(ctx, c.target(host), MethodBuildAndRunInstance, args)
 }
 
 // StopInstance casts stop_instance to the instance's host.
@@ -84,7 +91,7 @@ func (c *Client) TerminateInstance(ctx context.Context, inst objects.Instance, b
 // GetConsoleOutput calls get_console_output: the last tailLength lines of
 // the guest's serial console (all of it, up to 100 KiB, when 0).
 func (c *Client) GetConsoleOutput(ctx context.Context, inst objects.Instance, tailLength int) (string, error) {
-	t, err := hostOf(&inst)
+	t, err := c.hostOf(&inst)
 	if err != nil {
 		return "", err
 	}

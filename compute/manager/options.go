@@ -53,6 +53,9 @@ type Config struct {
 	Host     string // [DEFAULT] host; required
 	HostIP   string // [DEFAULT] my_ip
 	VirtType string // [libvirt] virt_type: kvm or qemu (the hypervisor types reported)
+	// Topic is the RPC topic served, as compute.<host>; computeapi.Topic
+	// when empty (tests use their own).
+	Topic string
 
 	ReportInterval         time.Duration // heartbeat; default 10 s
 	ResourceReportInterval time.Duration // default 60 s
@@ -98,6 +101,9 @@ func ConfigFrom(conf *config.Config, host string) Config {
 }
 
 func (c Config) withDefaults() Config {
+	if c.Topic == "" {
+		c.Topic = "compute"
+	}
 	if c.ReportInterval <= 0 {
 		c.ReportInterval = 10 * time.Second
 	}

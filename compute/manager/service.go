@@ -3,7 +3,6 @@ package manager
 import (
 	"context"
 
-	"github.com/gostack/gostack/compute/computeapi"
 	"github.com/gostack/gostack/services/rpc"
 )
 
@@ -40,9 +39,9 @@ func (m *Manager) Serve(ctx context.Context, t *rpc.Transport) error {
 			})
 		}()
 	}
-	srv := rpc.NewServer(t, computeapi.Target(m.cfg.Host))
+	srv := rpc.NewServer(t, rpc.Target{Topic: m.cfg.Topic, Server: m.cfg.Host})
 	m.Register(srv)
-	m.log.Info("nova-compute: serving", "topic", computeapi.Topic+"."+m.cfg.Host, "service_id", svc.ID)
+	m.log.Info("nova-compute: serving", "topic", m.cfg.Topic+"."+m.cfg.Host, "service_id", svc.ID)
 	err = srv.Serve(ctx)
 	if ctx.Err() != nil {
 		return nil
