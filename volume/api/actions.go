@@ -1,0 +1,408 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/gostack/gostack/services/auth"
+	"github.com/gostack/gostack/services/fault"
+	"github.com/gostack/gostack/services/httpapi"
+	"github.com/gostack/gostack/services/httpapi/microversion"
+	"github.com/gostack/gostack/volume/rpcapi"
+	"github.com/gostack/gostack/volume/store"
+)
+
+// volumeAction is POST /volumes/{id}/action: one action per body.
+func (a *API) volumeAction(w http.ResponseWriter, r *http.Request) {
+	var body map[string]json.RawMessage
+	if err := httpapi.DecodeJSON(r, &body); err != nil {
+		fail(w, r, err)
+		return
+	}
+	if len(body) != 1 {
+		fail(w, r, fault.New(fault.Invalid, "Malformed request body"))
+		return
+	}
+	for name, arg := range body {
+		h, ok := map[string]func(http.ResponseWriter, *http.Request, json.RawMessage){
+			"os-extend":                a.extend,
+			"os-set_bootable":          a.setBootable,
+			"os-update_readonly_flag":  a.updateReadonly,
+			"os-reset_status":          a.resetStatus,
+			"os-force_delete":          a.forceDelete,
+			"os-retype":                a.retype,
+			"os-volume_upload_image":   a.uploadImage,
+			"os-initialize_connection": a.initializeConnection,
+			"os-terminate_connection":  a.terminateConnection,
+		}[name]
+		if !ok {
+			fail(w, r, fault.New(fault.NotFound, "There is no such action: %s", name))
+			return
+		}
+		h(w, r, arg)
+	}
+}
+
+func (a *API) extend(w http.ResponseWriter, r *http.Request, arg json.RawMessage) {
+	var req struct {
+		NewSize json.RawMessage `json:"new_size"`
+	}
+	if err := json.Unmarshal(arg, &req); err != nil || req.NewSize == nil {
+		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute os-extend. Value: %s. 'new_size' is a required property", short(string(arg))))
+		return
+	}
+	size, _, err := parseSize("new_size", req.NewSize)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	c, v, ok := a.volumeFor(w, r, "volume:extend")
+	if !ok {
+		return
+	}
+	if v.Status != "available" {
+		fail(w, r, fault.New(fault.Invalid, "Invalid volume: Volume %s status must be available to extend, but current status is: %s.", v.ID, v.Status))
+		return
+	}
+	if size <= v.Size {
+		fail(w, r, invalid("New size for extend must be greater than current size. (current: %d, extended: %d).", v.Size, size))
+		return
+	}
+	ctx := r.Context()
+	st := "extending"
+	err = a.db.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.LockProject(ctx, v.ProjectID); err != nil {
+			return err
+		}
+		if err := a.checkQuota(ctx, tx, v.ProjectID, v.TypeName, 0, 0, size-v.Size); err != nil {
+			return err
+		}
+		_, err := tx.UpdateVolume(ctx, v.ID, []string{"available"}, store.VolumeUpdate{Status: &st})
+		return err
+	})
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	_ = c
+	if err := a.rpc.ExtendVolume(auth.WithRPC(ctx), v.Host, v.ID, size); err != nil {
+		back := "available"
+		_, _ = a.db.UpdateVolume(ctx, v.ID, nil, store.VolumeUpdate{Status: &back})
+		fail(w, r, fault.Wrap(err, fault.Unavailable, "The volume service is unavailable."))
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+func boolArg(arg json.RawMessage, key string) (bool, error) {
+	var m map[string]any
+	if err := json.Unmarshal(arg, &m); err != nil {
+		return false, fault.New(fault.Invalid, "Invalid input for field/attribute %s. Value: %s.", key, short(string(arg)))
+	}
+	raw, ok := m[key]
+	if !ok {
+		return false, fault.New(fault.Invalid, "Invalid input for field/attribute %s. Value: %s. '%s' is a required property", key, short(string(arg)), key)
+	}
+	switch v := raw.(type) {
+	case bool:
+		return v, nil
+	case string:
+		if b, ok := boolParam(v); ok {
+			return b, nil
+		}
+	}
+	return false, fault.New(fault.Invalid, "Invalid input for field/attribute %s. Value: %v. %v is not of type 'boolean', 'string'", key, raw, raw)
+}
+
+func (a *API) setBootable(w http.ResponseWriter, r *http.Request, arg json.RawMessage) {
+	b, err := boolArg(arg, "bootable")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	_, v, ok := a.volumeFor(w, r, "volume:update")
+	if !ok {
+		return
+	}
+	if _, err := a.db.UpdateVolume(r.Context(), v.ID, nil, store.VolumeUpdate{Bootable: &b}); err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func (a *API) updateReadonly(w http.ResponseWriter, r *http.Request, arg json.RawMessage) {
+	b, err := boolArg(arg, "readonly")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	_, v, ok := a.volumeFor(w, r, "volume:update_readonly_flag")
+	if !ok {
+		return
+	}
+	if v.Status != "available" && v.Status != "in-use" {
+		fail(w, r, store.InvalidVolumeStatus(v, []string{"available", "in-use"}))
+		return
+	}
+	amd := v.AdminMetadata
+	if b {
+		amd["readonly"] = "True"
+	} else {
+		amd["readonly"] = "False"
+	}
+	if _, err := a.db.UpdateVolume(r.Context(), v.ID, nil, store.VolumeUpdate{AdminMetadata: amd}); err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+var volumeStatuses = []string{"creating", "available", "deleting", "error", "error_deleting", "error_managing",
+	"managing", "attaching", "in-use", "detaching", "maintenance", "restoring-backup", "error_restoring",
+	"reserved", "awaiting-transfer", "backing-up", "error_backing-up", "error_extending", "downloading",
+	"uploading", "retyping", "extending"}
+
+func (a *API) resetStatus(w http.ResponseWriter, r *http.Request, arg json.RawMessage) {
+	var req struct {
+		Status          *string `json:"status"`
+		AttachStatus    *string `json:"attach_status"`
+		MigrationStatus *string `json:"migration_status"`
+	}
+	if err := json.Unmarshal(arg, &req); err != nil {
+		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute os-reset_status. Value: %s.", short(string(arg))))
+		return
+	}
+	_, v, ok := a.volumeFor(w, r, "volume_extension:volume_admin_actions:reset_status")
+	if !ok {
+		return
+	}
+	var u store.VolumeUpdate
+	if req.Status != nil {
+		s := strings.ToLower(*req.Status)
+		if !contains(volumeStatuses, s) {
+			fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute status. Value: %s. '%s' is not one of %v", *req.Status, *req.Status, volumeStatuses))
+			return
+		}
+		u.Status = &s
+	}
+	if req.AttachStatus != nil {
+		s := strings.ToLower(*req.AttachStatus)
+		if s != "attached" && s != "detached" {
+			fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute attach_status. Value: %s. '%s' is not one of ['attached', 'detached']", s, s))
+			return
+		}
+		u.AttachStatus = &s
+	}
+	if req.MigrationStatus != nil {
+		ms := req.MigrationStatus
+		if *ms == "none" {
+			ms = nil
+		}
+		u.MigrationStatus = &ms
+	}
+	if req.Status == nil && req.AttachStatus == nil && req.MigrationStatus == nil {
+		fail(w, r, fault.New(fault.Invalid, "Must specify 'status', 'attach_status' or 'migration_status' for update."))
+		return
+	}
+	if _, err := a.db.UpdateVolume(r.Context(), v.ID, nil, u); err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+func (a *API) forceDelete(w http.ResponseWriter, r *http.Request, _ json.RawMessage) {
+	c, v, ok := a.volumeFor(w, r, "volume_extension:volume_admin_actions:force_delete")
+	if !ok {
+		return
+	}
+	n, err := a.db.CountSnapshots(r.Context(), v.ID)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if n > 0 {
+		fail(w, r, fault.New(fault.Invalid, "Invalid volume: Volume %s still has %d dependent snapshots.", v.ID, n))
+		return
+	}
+	if err := a.startDelete(r, c, v, false, true); err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+func (a *API) retype(w http.ResponseWriter, r *http.Request, arg json.RawMessage) {
+	var req struct {
+		NewType *string `json:"new_type"`
+		Policy  *string `json:"migration_policy"`
+	}
+	if err := json.Unmarshal(arg, &req); err != nil || req.NewType == nil {
+		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute os-retype. Value: %s. 'new_type' is a required property", short(string(arg))))
+		return
+	}
+	c, v, ok := a.volumeFor(w, r, "volume:retype")
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	t, err := a.resolveType(ctx, c, *req.NewType)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if v.Status != "available" && v.Status != "in-use" {
+		fail(w, r, store.InvalidVolumeStatus(v, []string{"available", "in-use"}))
+		return
+	}
+	if t.ID == v.TypeID {
+		fail(w, r, invalid("Retype requested to the same volume type."))
+		return
+	}
+	// Only a retype that keeps the backend is supported (no migration).
+	cur, err := a.db.GetType(ctx, v.TypeID)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if want, ok := t.ExtraSpecs["volume_backend_name"]; ok && want != cur.ExtraSpecs["volume_backend_name"] {
+		fail(w, r, fault.New(fault.Invalid, "Invalid volume: Retype of volume %s to type %s needs a migration to another backend, which is not supported.", v.ID, t.Name))
+		return
+	}
+	st := "retyping"
+	if _, err := a.db.UpdateVolume(ctx, v.ID, []string{"available", "in-use"}, store.VolumeUpdate{Status: &st}); err != nil {
+		fail(w, r, err)
+		return
+	}
+	if err := a.rpc.Retype(auth.WithRPC(ctx), v.Host, v.ID, t.ID); err != nil {
+		fail(w, r, fault.Wrap(err, fault.Unavailable, "The volume service is unavailable."))
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+func (a *API) uploadImage(w http.ResponseWriter, r *http.Request, arg json.RawMessage) {
+	var req struct {
+		ImageName       *string `json:"image_name"`
+		Force           any     `json:"force"`
+		DiskFormat      *string `json:"disk_format"`
+		ContainerFormat *string `json:"container_format"`
+		Visibility      *string `json:"visibility"`
+		Protected       *bool   `json:"protected"`
+	}
+	if err := json.Unmarshal(arg, &req); err != nil || req.ImageName == nil {
+		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute os-volume_upload_image. Value: %s. 'image_name' is a required property", short(string(arg))))
+		return
+	}
+	c, v, ok := a.volumeFor(w, r, "volume_extension:volume_actions:upload_image")
+	if !ok {
+		return
+	}
+	disk := "raw"
+	if req.DiskFormat != nil {
+		disk = *req.DiskFormat
+	}
+	if disk != "raw" {
+		fail(w, r, invalid("Only raw images can be uploaded from RBD volumes here, not %s.", disk))
+		return
+	}
+	cf := "bare"
+	if req.ContainerFormat != nil {
+		cf = *req.ContainerFormat
+	}
+	if v.Status != "available" {
+		fail(w, r, fault.New(fault.Invalid, "Invalid volume: Volume %s status must be available, but current status is: %s.", v.ID, v.Status))
+		return
+	}
+	visibility, protected := "private", false
+	if microversion.Of(r).AtLeast(3, 1) {
+		if req.Visibility != nil {
+			visibility = *req.Visibility
+			if visibility == "public" {
+				if err := a.authorize(c, "volume_extension:volume_actions:upload_public", ""); err != nil {
+					fail(w, r, err)
+					return
+				}
+			}
+		}
+		if req.Protected != nil {
+			protected = *req.Protected
+		}
+	}
+	ctx := r.Context()
+	body := map[string]any{"name": *req.ImageName, "disk_format": disk, "container_format": cf,
+		"visibility": visibility, "protected": protected}
+	for k, val := range v.ImageMetadata {
+		switch k {
+		case "image_id", "image_name", "checksum", "container_format", "disk_format", "min_disk", "min_ram", "size":
+		default:
+			body[k] = val
+		}
+	}
+	im, err := a.glance.Create(ctx, body)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	st := "uploading"
+	if _, err := a.db.UpdateVolume(ctx, v.ID, []string{"available"}, store.VolumeUpdate{Status: &st}); err != nil {
+		_ = a.glance.Delete(ctx, im.ID)
+		fail(w, r, err)
+		return
+	}
+	meta := rpcapi.ImageMeta{ID: im.ID, Name: im.Name, DiskFormat: disk, ContainerFormat: cf}
+	if err := a.rpc.CopyVolumeToImage(auth.WithRPC(ctx), v.Host, v.ID, meta); err != nil {
+		back := "available"
+		_, _ = a.db.UpdateVolume(ctx, v.ID, nil, store.VolumeUpdate{Status: &back})
+		_ = a.glance.Delete(ctx, im.ID)
+		fail(w, r, fault.Wrap(err, fault.Unavailable, "The volume service is unavailable."))
+		return
+	}
+	out := map[string]any{"id": v.ID, "updated_at": nil, "status": "uploading", "display_description": v.Description,
+		"size": v.Size, "volume_type": map[string]any{"id": v.TypeID, "name": v.TypeName}, "image_id": im.ID,
+		"container_format": cf, "disk_format": disk, "image_name": im.Name}
+	if microversion.Of(r).AtLeast(3, 1) {
+		out["visibility"], out["protected"] = visibility, protected
+	}
+	httpapi.WriteJSON(w, r, http.StatusAccepted, map[string]any{"os-volume_upload_image": out})
+}
+
+func (a *API) initializeConnection(w http.ResponseWriter, r *http.Request, arg json.RawMessage) {
+	var req struct {
+		Connector map[string]any `json:"connector"`
+	}
+	if err := json.Unmarshal(arg, &req); err != nil || req.Connector == nil {
+		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute os-initialize_connection. Value: %s. 'connector' is a required property", short(string(arg))))
+		return
+	}
+	_, v, ok := a.volumeFor(w, r, "volume_extension:volume_actions:initialize_connection")
+	if !ok {
+		return
+	}
+	if v.Host == "" {
+		fail(w, r, fault.New(fault.Invalid, "Invalid volume: Volume %s has no host; it cannot be connected.", v.ID))
+		return
+	}
+	info, err := a.rpc.InitializeConnection(auth.WithRPC(r.Context()), v.Host, v.ID, req.Connector)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"connection_info": info})
+}
+
+func (a *API) terminateConnection(w http.ResponseWriter, r *http.Request, arg json.RawMessage) {
+	_, v, ok := a.volumeFor(w, r, "volume_extension:volume_actions:terminate_connection")
+	if !ok {
+		return
+	}
+	if v.Host != "" {
+		if err := a.rpc.TerminateConnection(auth.WithRPC(r.Context()), v.Host, v.ID, nil); err != nil {
+			fail(w, r, err)
+			return
+		}
+	}
+	w.WriteHeader(http.StatusAccepted)
+}

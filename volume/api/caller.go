@@ -1,0 +1,109 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/gostack/gostack/services/auth"
+	"github.com/gostack/gostack/services/fault"
+	"github.com/gostack/gostack/services/httpapi"
+	"github.com/gostack/gostack/services/policy"
+)
+
+// caller is the authenticated user of a request.
+type caller struct {
+	ctx   *auth.Context
+	creds *policy.Credentials
+}
+
+func (c caller) project() string { return c.ctx.ProjectID }
+func (c caller) user() string    { return c.ctx.UserID }
+func (c caller) isAdmin() bool   { return c.ctx.IsAdmin }
+
+func callerOf(r *http.Request) (caller, error) {
+	c, ok := auth.FromContext(r.Context())
+	if !ok {
+		return caller{}, fault.New(fault.Unauthorized, httpapi.MsgAuthRequired)
+	}
+	return caller{ctx: c, creds: c.Credentials()}, nil
+}
+
+// authorize checks rule against a target owned by project ("" = the
+// caller's own project).
+func (a *API) authorize(c caller, rule, project string) error {
+	if project == "" {
+		project = c.project()
+	}
+	return a.policy.Enforce(c.creds, rule, policy.Target{"project_id": project, "user_id": c.user()})
+}
+
+func (a *API) allowed(c caller, rule, project string) bool {
+	return a.authorize(c, rule, project) == nil
+}
+
+// fail writes err in cinder's shape.
+func fail(w http.ResponseWriter, r *http.Request, err error) { httpapi.WriteError(w, r, err) }
+
+func invalid(format string, args ...any) error {
+	return fault.New(fault.Invalid, "Invalid input received: "+format, args...)
+}
+
+// decode reads the body into v, requiring the top-level key.
+func decode(r *http.Request, key string, v any) error {
+	var body map[string]json.RawMessage
+	if err := httpapi.DecodeJSON(r, &body); err != nil {
+		return err
+	}
+	raw, ok := body[key]
+	if !ok || string(raw) == "null" {
+		return fault.New(fault.Invalid, "Missing required element '%s' in request body.", key)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fault.New(fault.Invalid, "Invalid input for field/attribute %s. Value: %s. %s", key, short(string(raw)), typeMsg(err))
+	}
+	return nil
+}
+
+func short(s string) string {
+	if len(s) > 80 {
+		return s[:80] + "..."
+	}
+	return s
+}
+
+func typeMsg(err error) string {
+	var te *json.UnmarshalTypeError
+	if ok := asType(err, &te); ok {
+		return "'" + te.Field + "' is not of type '" + te.Type.String() + "'"
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+func asType(err error, te **json.UnmarshalTypeError) bool {
+	t, ok := err.(*json.UnmarshalTypeError)
+	if ok {
+		*te = t
+	}
+	return ok
+}
+
+func strPtr(s string) *string { return &s }
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// boolParam reads cinder's strutils.bool_from_string forms.
+func boolParam(s string) (bool, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "1", "t", "true", "on", "y", "yes":
+		return true, true
+	case "0", "f", "false", "off", "n", "no":
+		return false, true
+	}
+	return false, false
+}

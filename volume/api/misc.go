@@ -1,0 +1,311 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/gostack/gostack/services/fault"
+	"github.com/gostack/gostack/services/httpapi"
+	"github.com/gostack/gostack/services/httpapi/timefmt"
+	"github.com/gostack/gostack/services/servicegroup"
+	"github.com/gostack/gostack/volume/message"
+	"github.com/gostack/gostack/volume/store"
+)
+
+func sgFilter(binary string) servicegroup.Filter { return servicegroup.Filter{Binary: binary} }
+
+// availabilityZones is GET /os-availability-zone.
+func (a *API) availabilityZones(w http.ResponseWriter, r *http.Request) {
+	c, err := callerOf(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if err := a.authorize(c, "volume_extension:availability_zone_list", ""); err != nil {
+		fail(w, r, err)
+		return
+	}
+	svcs, err := a.sg.List(r.Context(), sgFilter("cinder-volume"))
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	avail := map[string]bool{}
+	now := time.Now()
+	for _, s := range svcs {
+		z := s.Zone
+		if z == "" {
+			z = a.set.DefaultAZ
+		}
+		up := !s.Disabled && servicegroup.IsUp(s, now, time.Duration(a.set.ServiceDownTime)*time.Second)
+		avail[z] = avail[z] || up
+	}
+	names := make([]string, 0, len(avail))
+	for z := range avail {
+		names = append(names, z)
+	}
+	sort.Strings(names)
+	items := []map[string]any{}
+	for _, z := range names {
+		items = append(items, map[string]any{"zoneName": z, "zoneState": map[string]bool{"available": avail[z]}})
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"availabilityZoneInfo": items})
+}
+
+func (a *API) serviceView(s servicegroup.Service) map[string]any {
+	state := "down"
+	if servicegroup.IsUp(s, time.Now(), time.Duration(a.set.ServiceDownTime)*time.Second) {
+		state = "up"
+	}
+	status := "enabled"
+	if s.Disabled {
+		status = "disabled"
+	}
+	upd := s.LastSeenUp
+	if upd.IsZero() {
+		upd = s.CreatedAt
+	}
+	var reason any
+	if s.DisabledReason != "" {
+		reason = s.DisabledReason
+	}
+	zone := s.Zone
+	if zone == "" {
+		zone = a.set.DefaultAZ
+	}
+	return map[string]any{"binary": s.Binary, "host": s.Host, "zone": zone, "status": status, "state": state,
+		"updated_at": timefmt.Naive(upd), "disabled_reason": reason, "frozen": false,
+		"replication_status": "not-capable", "active_backend_id": nil}
+}
+
+// services is GET /os-services (admin).
+func (a *API) services(w http.ResponseWriter, r *http.Request) {
+	c, err := callerOf(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if err := a.authorize(c, "volume_extension:services:index", ""); err != nil {
+		fail(w, r, err)
+		return
+	}
+	q := httpapi.QueryOf(r)
+	svcs, err := a.sg.List(r.Context(), servicegroup.Filter{Host: q.Get("host"), Binary: q.Get("binary")})
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	items := []map[string]any{}
+	for _, s := range svcs {
+		items = append(items, a.serviceView(s))
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"services": items})
+}
+
+// updateService is PUT /os-services/{enable|disable|disable-log-reason}.
+func (a *API) updateService(w http.ResponseWriter, r *http.Request) {
+	c, err := callerOf(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if err := a.authorize(c, "volume_extension:services:update", ""); err != nil {
+		fail(w, r, err)
+		return
+	}
+	var req struct {
+		Host, Binary, DisabledReason string `json:"-"`
+	}
+	var body map[string]string
+	if err := httpapi.DecodeJSON(r, &body); err != nil {
+		fail(w, r, err)
+		return
+	}
+	req.Host, req.Binary, req.DisabledReason = body["host"], body["binary"], body["disabled_reason"]
+	if req.Binary == "" {
+		req.Binary = body["service"]
+	}
+	if req.Host == "" {
+		fail(w, r, fault.New(fault.Invalid, "Missing required element 'host' in request body."))
+		return
+	}
+	ctx := r.Context()
+	svc, err := a.sg.GetByHostBinary(ctx, req.Host, req.Binary)
+	if err != nil {
+		fail(w, r, fault.New(fault.NotFound, "Service %s could not be found.", req.Host))
+		return
+	}
+	action := chi.URLParam(r, "action")
+	switch action {
+	case "enable":
+		svc, err = a.sg.Enable(ctx, svc.ID)
+	case "disable", "disable-log-reason":
+		svc, err = a.sg.Disable(ctx, svc.ID, req.DisabledReason)
+	default:
+		fail(w, r, fault.New(fault.NotFound, "Unknown action"))
+		return
+	}
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	out := map[string]any{"host": svc.Host, "binary": svc.Binary, "status": "enabled", "disabled": svc.Disabled}
+	if svc.Disabled {
+		out["status"] = "disabled"
+		out["disabled_reason"] = svc.DisabledReason
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, out)
+}
+
+// pools is GET /scheduler-stats/get_pools[?detail=True] (admin).
+func (a *API) pools(w http.ResponseWriter, r *http.Request) {
+	c, err := callerOf(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if err := a.authorize(c, "scheduler_extension:scheduler_stats:get_pools", ""); err != nil {
+		fail(w, r, err)
+		return
+	}
+	pools, err := a.rpc.GetPools(r.Context())
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	detail, _ := boolParam(httpapi.QueryOf(r).Get("detail"))
+	items := []map[string]any{}
+	for _, p := range pools {
+		it := map[string]any{"name": p.Name}
+		if detail {
+			var caps map[string]any
+			b, _ := json.Marshal(p.Capabilities)
+			_ = json.Unmarshal(b, &caps)
+			caps["timestamp"] = timefmt.Naive(p.Capabilities.Timestamp)
+			delete(caps, "host")
+			it["capabilities"] = caps
+		}
+		items = append(items, it)
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"pools": items})
+}
+
+func (a *API) messageView(r *http.Request, m store.Message) map[string]any {
+	return map[string]any{
+		"id": m.ID, "event_id": m.EventID, "user_message": message.UserMessage(m.ActionID, m.DetailID),
+		"message_level": m.Level, "resource_type": m.ResourceType, "resource_uuid": m.ResourceUUID,
+		"created_at": timefmt.Naive(m.CreatedAt), "guaranteed_until": timefmt.Nullable(timefmt.Naive, m.ExpiresAt),
+		"request_id": m.RequestID, "links": links(r, m.ProjectID, "messages", m.ID),
+	}
+}
+
+// listMessages is GET /messages (3.3).
+func (a *API) listMessages(w http.ResponseWriter, r *http.Request) {
+	c, err := callerOf(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if err := a.authorize(c, "message:get_all", ""); err != nil {
+		fail(w, r, err)
+		return
+	}
+	project := c.project()
+	if c.isAdmin() {
+		if all, _ := boolParam(httpapi.QueryOf(r).Get("all_tenants")); all {
+			project = ""
+		}
+	}
+	ms, err := a.db.ListMessages(r.Context(), project, httpapi.QueryOf(r).Get("resource_uuid"))
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	items := []map[string]any{}
+	for _, m := range ms {
+		items = append(items, a.messageView(r, m))
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"messages": items})
+}
+
+func (a *API) messageFor(w http.ResponseWriter, r *http.Request, rule string) (store.Message, bool) {
+	c, err := callerOf(r)
+	if err != nil {
+		fail(w, r, err)
+		return store.Message{}, false
+	}
+	id := chi.URLParam(r, "id")
+	m, err := a.db.GetMessage(r.Context(), id)
+	if err == nil && m.ProjectID != c.project() && !c.isAdmin() {
+		err = fault.New(fault.NotFound, "Message %s could not be found.", id)
+	}
+	if err == nil {
+		err = a.authorize(c, rule, m.ProjectID)
+	}
+	if err != nil {
+		fail(w, r, err)
+		return m, false
+	}
+	return m, true
+}
+
+// showMessage is GET /messages/{id}.
+func (a *API) showMessage(w http.ResponseWriter, r *http.Request) {
+	if m, ok := a.messageFor(w, r, "message:get"); ok {
+		httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"message": a.messageView(r, m)})
+	}
+}
+
+// deleteMessage is DELETE /messages/{id}.
+func (a *API) deleteMessage(w http.ResponseWriter, r *http.Request) {
+	m, ok := a.messageFor(w, r, "message:delete")
+	if !ok {
+		return
+	}
+	if err := a.db.DeleteMessage(r.Context(), m.ID); err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// listTransfers is GET /os-volume-transfer[/detail]: transfers are not
+// implemented yet, so the list is always empty (Horizon calls it).
+func (a *API) listTransfers(w http.ResponseWriter, r *http.Request) {
+	c, err := callerOf(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if err := a.authorize(c, "volume:get_all_transfers", ""); err != nil {
+		fail(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"transfers": []any{}})
+}
+
+// extensions is GET /extensions.
+func (a *API) extensions(w http.ResponseWriter, r *http.Request) {
+	ext := func(alias, name, desc string) map[string]any {
+		return map[string]any{"alias": alias, "name": name, "description": desc, "links": []any{},
+			"updated": "2012-01-01T00:00:00+00:00", "namespace": ""}
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"extensions": []any{
+		ext("os-admin-actions", "AdminActions", "Enable admin actions."),
+		ext("os-availability-zone", "AvailabilityZones", "Describe Availability Zones."),
+		ext("os-extended-snapshot-attributes", "ExtendedSnapshotAttributes", "Extended SnapshotAttributes support."),
+		ext("os-quota-sets", "Quotas", "Quota management support."),
+		ext("os-services", "Services", "Services support."),
+		ext("os-types-manage", "TypesManage", "Types manage support."),
+		ext("os-vol-host-attr", "VolumeHostAttribute", "Expose host as an attribute of a volume."),
+		ext("os-vol-image-meta", "VolumeImageMetadata", "Show image metadata associated with the volume."),
+		ext("os-vol-tenant-attr", "VolumeTenantAttribute", "Expose the internal project_id as an attribute of a volume."),
+		ext("os-volume-actions", "VolumeActions", "Enable volume actions."),
+		ext("os-volume-type-access", "VolumeTypeAccess", "Volume type access support."),
+		ext("scheduler-stats", "Scheduler_stats", "Scheduler stats support."),
+	}})
+}

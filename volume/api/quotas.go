@@ -1,0 +1,255 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"sort"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/gostack/gostack/services/fault"
+	"github.com/gostack/gostack/services/httpapi"
+	"github.com/gostack/gostack/volume/store"
+)
+
+// quotaSet renders limits (and usage) for every resource: the global ones
+// and the per-type volumes_/gigabytes_/snapshots_<type>.
+func (a *API) quotaSet(r *http.Request, project string, limits map[string]int, usage *store.Usage) (map[string]any, error) {
+	types, err := a.db.ListTypes(r.Context(), nil, "", true)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{"id": project}
+	put := func(k string, used int) {
+		lim := limitOf(limits, k)
+		if usage == nil {
+			out[k] = lim
+			return
+		}
+		out[k] = map[string]int{"limit": lim, "in_use": used, "reserved": 0, "allocated": 0}
+	}
+	u := store.Usage{ByType: map[string]store.TypeUsage{}}
+	if usage != nil {
+		u = *usage
+	}
+	put("volumes", u.Volumes)
+	put("snapshots", u.Snapshots)
+	put("gigabytes", u.Gigabytes)
+	put("backups", 0)
+	put("backup_gigabytes", 0)
+	put("groups", 0)
+	put("per_volume_gigabytes", 0)
+	names := make([]string, 0, len(types))
+	for _, t := range types {
+		names = append(names, t.Name)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		tu := u.ByType[n]
+		put("volumes_"+n, tu.Volumes)
+		put("gigabytes_"+n, tu.Gigabytes)
+		put("snapshots_"+n, tu.Snapshots)
+	}
+	return out, nil
+}
+
+// quotaDefaults is GET /os-quota-sets/{pid}/defaults.
+func (a *API) quotaDefaults(w http.ResponseWriter, r *http.Request) {
+	c, err := callerOf(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	pid := chi.URLParam(r, "pid")
+	if pid == "" {
+		pid = c.project()
+	}
+	if err := a.authorize(c, "volume_extension:quotas:show", pid); err != nil {
+		fail(w, r, err)
+		return
+	}
+	out, err := a.quotaSet(r, pid, a.set.Quotas, nil)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"quota_set": out})
+}
+
+// showQuotas is GET /os-quota-sets/{pid}[?usage=True].
+func (a *API) showQuotas(w http.ResponseWriter, r *http.Request) {
+	c, err := callerOf(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	pid := chi.URLParam(r, "pid")
+	if err := a.authorize(c, "volume_extension:quotas:show", pid); err != nil {
+		fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	limits, err := a.limitsOf(ctx, a.db, pid)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var usage *store.Usage
+	if u, _ := boolParam(httpapi.QueryOf(r).Get("usage")); u {
+		us, err := a.db.Usage(ctx, pid)
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		usage = &us
+	}
+	out, err := a.quotaSet(r, pid, limits, usage)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"quota_set": out})
+}
+
+// updateQuotas is PUT /os-quota-sets/{pid} (admin).
+func (a *API) updateQuotas(w http.ResponseWriter, r *http.Request) {
+	c, err := callerOf(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var req map[string]json.RawMessage
+	if err := decode(r, "quota_set", &req); err != nil {
+		fail(w, r, err)
+		return
+	}
+	pid := chi.URLParam(r, "pid")
+	if err := a.authorize(c, "volume_extension:quotas:update", pid); err != nil {
+		fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	types, err := a.db.ListTypes(ctx, nil, "", true)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	known := map[string]bool{}
+	for _, k := range quotaResources {
+		known[k] = true
+	}
+	for _, t := range types {
+		known["volumes_"+t.Name], known["gigabytes_"+t.Name], known["snapshots_"+t.Name] = true, true, true
+	}
+	set := map[string]int{}
+	for k, raw := range req {
+		if k == "tenant_id" || k == "id" {
+			continue
+		}
+		if !known[k] {
+			fail(w, r, fault.New(fault.Invalid, "Invalid input received: Bad key(s) in quota set: %s", k))
+			return
+		}
+		var n int
+		if err := json.Unmarshal(raw, &n); err != nil {
+			var s string
+			if json.Unmarshal(raw, &s) != nil {
+				fail(w, r, invalid("Quota limit %s for %s must be an integer.", raw, k))
+				return
+			}
+			size, _, err := parseSize(k, json.RawMessage(`"`+s+`"`))
+			if err != nil && s != "-1" {
+				fail(w, r, invalid("Quota limit %s for %s must be an integer.", raw, k))
+				return
+			}
+			n = size
+			if s == "-1" {
+				n = -1
+			}
+		}
+		if n < -1 {
+			fail(w, r, invalid("Quota limit %d for %s must be greater than or equal to -1.", n, k))
+			return
+		}
+		set[k] = n
+	}
+	err = a.db.InTx(ctx, func(tx *store.Store) error {
+		for k, n := range set {
+			if err := tx.SetQuota(ctx, pid, k, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	limits, err := a.limitsOf(ctx, a.db, pid)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	out, err := a.quotaSet(r, pid, limits, nil)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	delete(out, "id")
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"quota_set": out})
+}
+
+// deleteQuotas is DELETE /os-quota-sets/{pid}: back to the defaults.
+func (a *API) deleteQuotas(w http.ResponseWriter, r *http.Request) {
+	c, err := callerOf(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	pid := chi.URLParam(r, "pid")
+	if err := a.authorize(c, "volume_extension:quotas:delete", pid); err != nil {
+		fail(w, r, err)
+		return
+	}
+	if err := a.db.DeleteQuotas(r.Context(), pid); err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// limits is GET /limits: absolute limits and usage of the project.
+func (a *API) limits(w http.ResponseWriter, r *http.Request) {
+	c, err := callerOf(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	pid := c.project()
+	if t := httpapi.QueryOf(r).Get("tenant_id"); t != "" && c.isAdmin() {
+		pid = t
+	}
+	if err := a.authorize(c, "limits_extension:used_limits", pid); err != nil {
+		fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	l, err := a.limitsOf(ctx, a.db, pid)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	u, err := a.db.Usage(ctx, pid)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	abs := map[string]int{
+		"maxTotalVolumes": limitOf(l, "volumes"), "maxTotalSnapshots": limitOf(l, "snapshots"),
+		"maxTotalVolumeGigabytes": limitOf(l, "gigabytes"), "maxTotalBackups": limitOf(l, "backups"),
+		"maxTotalBackupGigabytes": limitOf(l, "backup_gigabytes"),
+		"totalVolumesUsed":        u.Volumes, "totalSnapshotsUsed": u.Snapshots, "totalGigabytesUsed": u.Gigabytes,
+		"totalBackupsUsed": 0, "totalBackupGigabytesUsed": 0,
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"limits": map[string]any{"rate": []any{}, "absolute": abs}})
+}

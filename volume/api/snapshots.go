@@ -1,0 +1,404 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
+
+	"github.com/gostack/gostack/services/auth"
+	"github.com/gostack/gostack/services/fault"
+	"github.com/gostack/gostack/services/httpapi"
+	"github.com/gostack/gostack/services/httpapi/pagination"
+	"github.com/gostack/gostack/volume/store"
+)
+
+type snapshotCreate struct {
+	VolumeID    *string           `json:"volume_id"`
+	Name        *string           `json:"name"`
+	DisplayName *string           `json:"display_name"`
+	Description *string           `json:"description"`
+	Force       any               `json:"force"`
+	Metadata    map[string]string `json:"metadata"`
+}
+
+// createSnapshot is POST /snapshots.
+func (a *API) createSnapshot(w http.ResponseWriter, r *http.Request) {
+	c, err := callerOf(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var req snapshotCreate
+	if err := decode(r, "snapshot", &req); err != nil {
+		fail(w, r, err)
+		return
+	}
+	if req.VolumeID == nil {
+		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute snapshot. Value: %s. 'volume_id' is a required property", short(string(mustJSON(req)))))
+		return
+	}
+	name := req.Name
+	if name == nil {
+		name = req.DisplayName
+	}
+	for _, e := range []error{checkString("name", name, 255), checkString("description", req.Description, 255), checkMetadata(req.Metadata)} {
+		if e != nil {
+			fail(w, r, e)
+			return
+		}
+	}
+	force := false
+	switch f := req.Force.(type) {
+	case bool:
+		force = f
+	case string:
+		var ok bool
+		if force, ok = boolParam(f); !ok {
+			fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute force. Value: %s. '%s' is not of type 'boolean'", f, f))
+			return
+		}
+	}
+	ctx := r.Context()
+	v, err := a.getVolume(ctx, c, *req.VolumeID)
+	if err == nil {
+		err = a.authorize(c, "volume:create_snapshot", v.ProjectID)
+	}
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if v.Status != "available" && !(force && v.Status == "in-use") {
+		msg := "Invalid volume: Volume " + v.ID + " status must be available, but current status is: " + v.Status + "."
+		fail(w, r, fault.New(fault.Invalid, "%s", msg))
+		return
+	}
+	s := store.Snapshot{ID: uuid.NewString(), VolumeID: v.ID, ProjectID: v.ProjectID, UserID: c.user(),
+		Status: "creating", VolumeSize: v.Size, Name: name, Description: req.Description, Metadata: req.Metadata}
+	err = a.db.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.LockProject(ctx, v.ProjectID); err != nil {
+			return err
+		}
+		if err := a.checkQuota(ctx, tx, v.ProjectID, v.TypeName, 0, 1, v.Size); err != nil {
+			return err
+		}
+		created, err := tx.CreateSnapshot(ctx, s)
+		s = created
+		return err
+	})
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if err := a.rpc.CreateSnapshot(auth.WithRPC(ctx), v.Host, s.ID); err != nil {
+		st := "error"
+		_, _ = a.db.UpdateSnapshot(context.WithoutCancel(ctx), s.ID, nil, store.SnapshotUpdate{Status: &st})
+		fail(w, r, fault.Wrap(err, fault.Unavailable, "The volume service is unavailable."))
+		return
+	}
+	httpapi.WriteJSON(w, r, http.StatusAccepted, map[string]any{"snapshot": a.snapshotView(c, s)})
+}
+
+func (a *API) snapshotFor(w http.ResponseWriter, r *http.Request, rule string) (caller, store.Snapshot, bool) {
+	c, err := callerOf(r)
+	if err != nil {
+		fail(w, r, err)
+		return c, store.Snapshot{}, false
+	}
+	id := chi.URLParam(r, "id")
+	s, err := a.db.GetSnapshot(r.Context(), id)
+	if err == nil && s.ProjectID != c.project() && !c.isAdmin() {
+		err = store.SnapshotNotFound(id)
+	}
+	if err == nil {
+		err = a.authorize(c, rule, s.ProjectID)
+	}
+	if err != nil {
+		fail(w, r, err)
+		return c, s, false
+	}
+	return c, s, true
+}
+
+// showSnapshot is GET /snapshots/{id}.
+func (a *API) showSnapshot(w http.ResponseWriter, r *http.Request) {
+	c, s, ok := a.snapshotFor(w, r, "volume:get_snapshot")
+	if !ok {
+		return
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"snapshot": a.snapshotView(c, s)})
+}
+
+// listSnapshots is GET /snapshots and /snapshots/detail.
+func (a *API) listSnapshots(detail bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, err := callerOf(r)
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		if err := a.authorize(c, "volume:get_all_snapshots", ""); err != nil {
+			fail(w, r, err)
+			return
+		}
+		q := httpapi.QueryOf(r)
+		p, err := pagination.Parse(r, pagination.Options{MaxLimit: a.set.OSAPIMaxLimit})
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		f := store.SnapshotFilter{ProjectID: c.project(), VolumeID: q.Get("volume_id"), Status: q.Get("status")}
+		f.Name = q.Get("name")
+		if f.Name == "" {
+			f.Name = q.Get("display_name")
+		}
+		if all, _ := boolParam(q.Get("all_tenants")); all && c.isAdmin() {
+			f.ProjectID = q.Get("project_id")
+		}
+		sorts := make([]store.Sort, 0, len(p.Sort))
+		for _, s := range p.Sort {
+			sorts = append(sorts, store.Sort{Key: s.Key, Dir: s.Dir})
+		}
+		snaps, err := a.db.ListSnapshots(r.Context(), f, sorts, p.Marker, p.Limit)
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		items := make([]map[string]any, 0, len(snaps))
+		for _, s := range snaps {
+			v := a.snapshotView(c, s)
+			if !detail {
+				delete(v, "os-extended-snapshot-attributes:progress")
+				delete(v, "os-extended-snapshot-attributes:project_id")
+			}
+			items = append(items, v)
+		}
+		out := map[string]any{"snapshots": items}
+		if len(snaps) > 0 {
+			if l := pagination.CollectionLinks(r, p, len(snaps), snaps[len(snaps)-1].ID); l != nil {
+				out["snapshots_links"] = l
+			}
+		}
+		httpapi.WriteJSON(w, r, http.StatusOK, out)
+	}
+}
+
+// updateSnapshot is PUT /snapshots/{id}.
+func (a *API) updateSnapshot(w http.ResponseWriter, r *http.Request) {
+	var req map[string]json.RawMessage
+	if err := decode(r, "snapshot", &req); err != nil {
+		fail(w, r, err)
+		return
+	}
+	c, s, ok := a.snapshotFor(w, r, "volume:update_snapshot")
+	if !ok {
+		return
+	}
+	if len(req) == 0 {
+		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute snapshot. Value: {}. {} does not have enough properties"))
+		return
+	}
+	var u store.SnapshotUpdate
+	for k, raw := range req {
+		var v *string
+		if err := json.Unmarshal(raw, &v); err != nil {
+			fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute %s. Value: %s. %s is not of type 'string', 'null'", k, raw, raw))
+			return
+		}
+		if err := checkString(k, v, 255); err != nil {
+			fail(w, r, err)
+			return
+		}
+		switch k {
+		case "name", "display_name":
+			u.Name = &v
+		case "description", "display_description":
+			u.Description = &v
+		default:
+			fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute snapshot. Value: %s. Additional properties are not allowed ('%s' was unexpected)", short(string(mustJSON(req))), k))
+			return
+		}
+	}
+	s, err := a.db.UpdateSnapshot(r.Context(), s.ID, nil, u)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"snapshot": a.snapshotView(c, s)})
+}
+
+// deleteSnapshot is DELETE /snapshots/{id}.
+func (a *API) deleteSnapshot(w http.ResponseWriter, r *http.Request) {
+	_, s, ok := a.snapshotFor(w, r, "volume:delete_snapshot")
+	if !ok {
+		return
+	}
+	if err := a.startSnapshotDelete(r, s, []string{"available", "error", "error_deleting"}); err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+func (a *API) startSnapshotDelete(r *http.Request, s store.Snapshot, from []string) error {
+	ctx := r.Context()
+	v, err := a.db.GetVolume(ctx, s.VolumeID)
+	if err != nil {
+		return err
+	}
+	st := "deleting"
+	if _, err := a.db.UpdateSnapshot(ctx, s.ID, from, store.SnapshotUpdate{Status: &st}); err != nil {
+		if fault.KindOf(err) == fault.Invalid {
+			return fault.New(fault.Invalid, "Invalid snapshot: Snapshot status must be %s", strings.Join(from, " or "))
+		}
+		return err
+	}
+	if v.Host == "" {
+		return a.db.DeleteSnapshot(ctx, s.ID)
+	}
+	if err := a.rpc.DeleteSnapshot(auth.WithRPC(ctx), v.Host, s.ID); err != nil {
+		return fault.Wrap(err, fault.Unavailable, "The volume service is unavailable.")
+	}
+	return nil
+}
+
+// snapshotAction is POST /snapshots/{id}/action: os-reset_status,
+// os-force_delete (admin).
+func (a *API) snapshotAction(w http.ResponseWriter, r *http.Request) {
+	var body map[string]json.RawMessage
+	if err := httpapi.DecodeJSON(r, &body); err != nil {
+		fail(w, r, err)
+		return
+	}
+	switch {
+	case body["os-reset_status"] != nil:
+		var req struct {
+			Status string `json:"status"`
+		}
+		_ = json.Unmarshal(body["os-reset_status"], &req)
+		valid := []string{"creating", "available", "deleting", "error", "error_deleting", "backing-up", "unmanaging", "restoring"}
+		if !contains(valid, req.Status) {
+			fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute status. Value: %s. '%s' is not one of %v", req.Status, req.Status, valid))
+			return
+		}
+		_, s, ok := a.snapshotFor(w, r, "volume_extension:snapshot_admin_actions:reset_status")
+		if !ok {
+			return
+		}
+		if _, err := a.db.UpdateSnapshot(r.Context(), s.ID, nil, store.SnapshotUpdate{Status: &req.Status}); err != nil {
+			fail(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusAccepted)
+	case body["os-force_delete"] != nil:
+		_, s, ok := a.snapshotFor(w, r, "volume_extension:snapshot_admin_actions:force_delete")
+		if !ok {
+			return
+		}
+		if err := a.startSnapshotDelete(r, s, nil); err != nil {
+			fail(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusAccepted)
+	default:
+		fail(w, r, fault.New(fault.NotFound, "There is no such action"))
+	}
+}
+
+func (a *API) snapshotMetadata(w http.ResponseWriter, r *http.Request) {
+	_, s, ok := a.snapshotFor(w, r, "volume:get_snapshot_metadata")
+	if ok {
+		httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"metadata": s.Metadata})
+	}
+}
+
+func (a *API) setSnapshotMetadata(replace bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var md map[string]string
+		if err := decode(r, "metadata", &md); err != nil {
+			fail(w, r, err)
+			return
+		}
+		if err := checkMetadata(md); err != nil {
+			fail(w, r, err)
+			return
+		}
+		_, s, ok := a.snapshotFor(w, r, "volume:update_snapshot_metadata")
+		if !ok {
+			return
+		}
+		out := map[string]string{}
+		if !replace {
+			for k, v := range s.Metadata {
+				out[k] = v
+			}
+		}
+		for k, v := range md {
+			out[k] = v
+		}
+		s, err := a.db.UpdateSnapshot(r.Context(), s.ID, nil, store.SnapshotUpdate{Metadata: out})
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"metadata": s.Metadata})
+	}
+}
+
+func (a *API) snapshotMetadataKey(w http.ResponseWriter, r *http.Request) {
+	_, s, ok := a.snapshotFor(w, r, "volume:get_snapshot_metadata")
+	if !ok {
+		return
+	}
+	key := chi.URLParam(r, "key")
+	v, found := s.Metadata[key]
+	if !found {
+		fail(w, r, fault.New(fault.NotFound, "Snapshot %s has no metadata with key %s.", s.ID, key))
+		return
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"meta": map[string]string{key: v}})
+}
+
+func (a *API) putSnapshotMetadataKey(w http.ResponseWriter, r *http.Request) {
+	var meta map[string]string
+	if err := decode(r, "meta", &meta); err != nil {
+		fail(w, r, err)
+		return
+	}
+	key := chi.URLParam(r, "key")
+	if _, ok := meta[key]; !ok || len(meta) != 1 {
+		fail(w, r, fault.New(fault.Invalid, "Request body and URI mismatch"))
+		return
+	}
+	_, s, ok := a.snapshotFor(w, r, "volume:update_snapshot_metadata")
+	if !ok {
+		return
+	}
+	s.Metadata[key] = meta[key]
+	if _, err := a.db.UpdateSnapshot(r.Context(), s.ID, nil, store.SnapshotUpdate{Metadata: s.Metadata}); err != nil {
+		fail(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"meta": meta})
+}
+
+func (a *API) deleteSnapshotMetadataKey(w http.ResponseWriter, r *http.Request) {
+	_, s, ok := a.snapshotFor(w, r, "volume:delete_snapshot_metadata")
+	if !ok {
+		return
+	}
+	key := chi.URLParam(r, "key")
+	if _, found := s.Metadata[key]; !found {
+		fail(w, r, fault.New(fault.NotFound, "Snapshot %s has no metadata with key %s.", s.ID, key))
+		return
+	}
+	delete(s.Metadata, key)
+	if _, err := a.db.UpdateSnapshot(r.Context(), s.ID, nil, store.SnapshotUpdate{Metadata: s.Metadata}); err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}

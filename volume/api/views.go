@@ -1,0 +1,108 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gostack/gostack/services/httpapi"
+	"github.com/gostack/gostack/services/httpapi/timefmt"
+	"github.com/gostack/gostack/volume/store"
+)
+
+type link struct {
+	Href string `json:"href"`
+	Rel  string `json:"rel"`
+}
+
+func links(r *http.Request, project, collection, id string) []link {
+	base := httpapi.BaseURL(r)
+	return []link{
+		{Href: base + "/v3/" + project + "/" + collection + "/" + id, Rel: "self"},
+		{Href: base + "/" + project + "/" + collection + "/" + id, Rel: "bookmark"},
+	}
+}
+
+
+func volumeSummary(r *http.Request, v store.Volume) map[string]any {
+	return map[string]any{"id": v.ID, "name": v.Name, "links": links(r, v.ProjectID, "volumes", v.ID)}
+}
+
+// volumeDetail is cinder's detail view with the extended attributes the
+// caller's policy allows (host, tenant, migration status, image metadata).
+func (a *API) volumeDetail(r *http.Request, c caller, v store.Volume) map[string]any {
+	bootable := "false"
+	if v.Bootable {
+		bootable = "true"
+	}
+	md := v.Metadata
+	if md == nil {
+		md = map[string]string{}
+	}
+	attachments := []any{}
+	out := map[string]any{
+		"id": v.ID, "status": v.Status, "size": v.Size, "availability_zone": v.AvailabilityZone,
+		"created_at": timefmt.Naive(v.CreatedAt), "updated_at": timefmt.Nullable(timefmt.Naive, v.UpdatedAt),
+		"name": v.Name, "description": v.Description, "volume_type": v.TypeName,
+		"snapshot_id": v.SnapshotID, "source_volid": v.SourceVolID, "metadata": md,
+		"links": links(r, v.ProjectID, "volumes", v.ID), "user_id": v.UserID, "bootable": bootable,
+		"encrypted": false, "replication_status": nil, "consistencygroup_id": nil, "multiattach": v.Multiattach,
+		"attachments": attachments,
+	}
+	if c.isAdmin() {
+		out["migration_status"] = v.MigrationStatus
+	}
+	if a.allowed(c, "volume_extension:volume_host_attribute", v.ProjectID) {
+		var host any
+		if v.Host != "" {
+			host = v.Host
+		}
+		out["os-vol-host-attr:host"] = host
+	}
+	if a.allowed(c, "volume_extension:volume_tenant_attribute", v.ProjectID) {
+		out["os-vol-tenant-attr:tenant_id"] = v.ProjectID
+	}
+	if a.allowed(c, "volume_extension:volume_mig_status_attribute", v.ProjectID) {
+		out["os-vol-mig-status-attr:migstat"] = v.MigrationStatus
+		out["os-vol-mig-status-attr:name_id"] = nil
+	}
+	if v.ImageMetadata != nil && a.allowed(c, "volume_extension:volume_image_metadata:show", v.ProjectID) {
+		out["volume_image_metadata"] = v.ImageMetadata
+	}
+	return out
+}
+
+func (a *API) snapshotView(c caller, s store.Snapshot) map[string]any {
+	out := map[string]any{
+		"id": s.ID, "created_at": timefmt.Naive(s.CreatedAt), "updated_at": timefmt.Nullable(timefmt.Naive, s.UpdatedAt),
+		"name": s.Name, "description": s.Description, "volume_id": s.VolumeID, "status": s.Status,
+		"size": s.VolumeSize, "metadata": s.Metadata,
+	}
+	if a.allowed(c, "volume_extension:extended_snapshot_attributes", s.ProjectID) {
+		out["os-extended-snapshot-attributes:progress"] = s.Progress
+		out["os-extended-snapshot-attributes:project_id"] = s.ProjectID
+	}
+	return out
+}
+
+func (a *API) typeView(c caller, t store.VolumeType) map[string]any {
+	out := map[string]any{
+		"id": t.ID, "name": t.Name, "description": t.Description, "is_public": t.IsPublic,
+		"os-volume-type-access:is_public": t.IsPublic,
+	}
+	if a.allowed(c, "volume_extension:access_types_extra_specs", "") {
+		out["extra_specs"] = t.ExtraSpecs
+	} else {
+		// Non-admins see the specs users may rely on (cinder's user
+		// visible extra specs).
+		es := map[string]string{}
+		for _, k := range []string{"multiattach", "RESKEY:availability_zones", "replication_enabled"} {
+			if v, ok := t.ExtraSpecs[k]; ok {
+				es[k] = v
+			}
+		}
+		out["extra_specs"] = es
+	}
+	if a.allowed(c, "volume_extension:access_types_qos_specs_id", "") {
+		out["qos_specs_id"] = nil
+	}
+	return out
+}

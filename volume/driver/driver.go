@@ -1,0 +1,61 @@
+package driver
+
+import (
+	"context"
+	"io"
+
+	"github.com/gostack/gostack/volume/rpcapi"
+)
+
+// Stats are a backend's capacity and identity for the scheduler.
+type Stats struct {
+	Pool            string
+	TotalCapacityGB float64
+	FreeCapacityGB  float64
+	ProvisionedGB   float64
+	StorageProtocol string
+	VendorName      string
+	DriverVersion   string
+	MultiAttach     bool
+}
+
+// ImageLocation is where Glance keeps an image's data, for drivers that can
+// clone it without copying (an RBD snapshot in the same cluster).
+type ImageLocation struct {
+	ImageID string
+	URL     string // rbd://fsid/pool/image/snap, or "" when Glance did not say
+	Size    int64
+	Format  string // disk_format
+}
+
+// Driver is one storage backend. Sizes are GiB; ids are Cinder's. Every
+// method is idempotent where a redelivered message could repeat it.
+type Driver interface {
+	// Stats reports capacity; an error means the backend is unusable now.
+	Stats(ctx context.Context) (Stats, error)
+	// CreateVolume makes an empty volume.
+	CreateVolume(ctx context.Context, id string, sizeGB int) error
+	// CreateFromSnapshot makes a volume from a snapshot of another volume.
+	CreateFromSnapshot(ctx context.Context, id string, sizeGB int, srcVolumeID, snapshotID string) error
+	// CreateClone makes a volume from another volume's current data.
+	CreateClone(ctx context.Context, id string, sizeGB int, srcVolumeID string) error
+	// CloneImage makes the volume a copy-on-write clone of the image when
+	// the backend can reach the image's data; false means "copy instead".
+	CloneImage(ctx context.Context, id string, sizeGB int, loc ImageLocation) (bool, error)
+	// ImportImage writes raw image data into a new volume of sizeGB.
+	ImportImage(ctx context.Context, id string, sizeGB int, r io.Reader, size int64) error
+	// Export writes the volume's data to w.
+	Export(ctx context.Context, id string, w io.Writer) (int64, error)
+	// DeleteVolume removes a volume; a missing one is not an error. Clones
+	// of the volume keep working.
+	DeleteVolume(ctx context.Context, id string) error
+	// Extend grows a volume.
+	Extend(ctx context.Context, id string, sizeGB int) error
+	// CreateSnapshot and DeleteSnapshot manage a volume's snapshots.
+	CreateSnapshot(ctx context.Context, volumeID, snapshotID string) error
+	DeleteSnapshot(ctx context.Context, volumeID, snapshotID string) error
+	// Connection is what a host needs to attach the volume.
+	Connection(ctx context.Context, id string, connector map[string]any) (rpcapi.ConnectionInfo, error)
+	// Close releases the backend's connections.
+	Close() error
+}
