@@ -21,7 +21,6 @@ func links(r *http.Request, project, collection, id string) []link {
 	}
 }
 
-
 func volumeSummary(r *http.Request, v store.Volume) map[string]any {
 	return map[string]any{"id": v.ID, "name": v.Name, "links": links(r, v.ProjectID, "volumes", v.ID)}
 }
