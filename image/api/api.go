@@ -5,12 +5,14 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/gostack/gostack/image/registry"
 	"github.com/gostack/gostack/image/staging"
 	"github.com/gostack/gostack/image/store/rbd"
+	"github.com/gostack/gostack/services/fault"
 	"github.com/gostack/gostack/services/httpapi"
 	"github.com/gostack/gostack/services/policy"
 )
@@ -77,7 +79,7 @@ func (a *API) Handler(cfg httpapi.Config, authn func(http.Handler) http.Handler)
 	mux.Get("/", a.versions)
 	mux.HandleFunc("/versions", a.versionsExplicit)
 	mux.Route("/v2", func(r chi.Router) {
-		r.Use(authn)
+		r.Use(authn, rejectEmptyImageID)
 		r.Get("/schemas/image", a.imageSchema)
 		r.Get("/schemas/images", a.imagesSchema)
 		r.Get("/schemas/member", a.memberSchema)
@@ -90,6 +92,7 @@ func (a *API) Handler(cfg httpapi.Config, authn func(http.Handler) http.Handler)
 		r.Put("/images/{image_id}/file", a.uploadImage)
 		r.Put("/images/{image_id}/stage", a.stageImage)
 		r.Post("/images/{image_id}/import", a.importImage)
+		r.Get("/images/{image_id}/tasks", a.imageTasks)
 		r.Get("/info/import", a.importInfo)
 		r.Get("/info/stores", a.storesInfo)
 		r.Get("/images/{image_id}/file", a.downloadImage)
@@ -103,5 +106,29 @@ func (a *API) Handler(cfg httpapi.Config, authn func(http.Handler) http.Handler)
 		r.Post("/images/{image_id}/actions/deactivate", a.deactivate)
 		r.Post("/images/{image_id}/actions/reactivate", a.reactivate)
 	})
-	return negotiate(mux, a.versions)
+	return markEmptyImageID(negotiate(mux, a.versions))
+}
+
+type emptyImageIDKey struct{}
+
+// markEmptyImageID notes a request for /v2/images/ (an empty image id)
+// before the router folds its trailing slash away: glance's routes match
+// nothing there, so it is a 404 once authenticated.
+func markEmptyImageID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/images/") {
+			r = r.WithContext(context.WithValue(r.Context(), emptyImageIDKey{}, true))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func rejectEmptyImageID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Context().Value(emptyImageIDKey{}) != nil {
+			httpapi.WriteError(w, r, fault.New(fault.NotFound, httpapi.MsgNotFound))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -196,6 +196,15 @@ func TestImportGlanceDirectAndWebDownload(t *testing.T) {
 		t.Errorf("import properties after success: %s", r.raw)
 	}
 	g.checkRawData(id, raw)
+	r = g.do(alice, "member", "GET", "/v2/images/"+id+"/tasks", nil)
+	want(t, "image tasks", r, 200)
+	if tasks := r.body["tasks"].([]any); len(tasks) != 1 {
+		t.Errorf("tasks: %s", r.raw)
+	} else if task := tasks[0].(map[string]any); task["status"] != "success" || task["type"] != "api_image_import" ||
+		task["image_id"] != id || task["input"].(map[string]any)["import_req"].(map[string]any)["method"].(map[string]any)["name"] != "glance-direct" {
+		t.Errorf("task: %s", r.raw)
+	}
+	want(t, "bob's view of the tasks", g.do(bob, "member", "GET", "/v2/images/"+id+"/tasks", nil), 404)
 	want(t, "import an active image", imp(id, map[string]any{"name": "glance-direct"}), 409)
 
 	// web-download from a server of the test's own.
@@ -237,6 +246,10 @@ func TestImportGlanceDirectAndWebDownload(t *testing.T) {
 		}
 		if g.rbdHas(bad) {
 			t.Errorf("RBD image left by a failed import")
+		}
+		r = g.do(alice, "member", "GET", "/v2/images/"+bad+"/tasks", nil)
+		if tasks := r.body["tasks"].([]any); len(tasks) != 1 || tasks[0].(map[string]any)["status"] != "failure" {
+			t.Errorf("tasks of a failed import: %s", r.raw)
 		}
 	}
 	g.stagingEmpty()

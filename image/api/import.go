@@ -134,6 +134,7 @@ func (a *API) stage(r *http.Request, c caller, id string) error {
 type importRequest struct {
 	method string
 	uri    string
+	body   map[string]any // as sent, kept in the task's input
 }
 
 // decodeImport is glance's _validate_import_body.
@@ -165,7 +166,7 @@ func (a *API) decodeImport(r *http.Request) (importRequest, error) {
 		return importRequest{}, fault.New(fault.Invalid, "All_stores_must_succeed can only be set with enabled_backends %v", method["uri"])
 	}
 	uri, _ := method["uri"].(string)
-	return importRequest{method: name, uri: uri}, nil
+	return importRequest{method: name, uri: uri, body: body}, nil
 }
 
 // importImage is POST /v2/images/{image_id}/import (api-ref: Import an
@@ -227,6 +228,13 @@ func (a *API) startImport(r *http.Request, c caller, id string, req importReques
 		}
 		return err
 	}
+	task := registry.Task{ID: taskID, Type: "api_image_import", Status: registry.TaskPending, Owner: c.project(),
+		ImageID: id, RequestID: httpapi.RequestID(ctx), UserID: c.ctx.UserID,
+		Input: map[string]any{"image_id": id, "import_req": req.body, "backend": []any{nil}}}
+	if err := a.reg.CreateTask(ctx, task); err != nil {
+		_ = a.reg.DeletePropertyIf(context.WithoutCancel(ctx), id, propImportTask, taskID)
+		return err
+	}
 	from := im.Status
 	if im.Properties == nil {
 		im.Properties = map[string]string{}
@@ -239,6 +247,7 @@ func (a *API) startImport(r *http.Request, c caller, id string, req importReques
 	importing, err := a.reg.Save(ctx, im, registry.SaveOptions{FromStatus: from})
 	if err != nil {
 		_ = a.reg.DeletePropertyIf(context.WithoutCancel(ctx), id, propImportTask, taskID)
+		a.finishTask(context.WithoutCancel(ctx), taskID, registry.TaskFailure, nil, fault.MessageOf(err))
 		return err
 	}
 	a.log.InfoContext(ctx, "image import started", "image_id", id, "task_id", taskID, "method", req.method)
@@ -252,6 +261,7 @@ const importTimeout = 2 * time.Hour
 // runImport is the import task (glance's api_image_import flow).
 func (a *API) runImport(ctx context.Context, im registry.Image, taskID string, req importRequest) {
 	log := a.log.With("image_id", im.ID, "task_id", taskID)
+	a.finishTask(ctx, taskID, registry.TaskProcessing, nil, "")
 	area, err := a.stagingArea()
 	if err == nil && req.method == "web-download" {
 		err = a.download(ctx, im, req.uri)
@@ -278,6 +288,7 @@ func (a *API) runImport(ctx context.Context, im registry.Image, taskID string, r
 			a.removeData(context.WithoutCancel(ctx), im.ID, s.Location.String())
 		} else {
 			log.InfoContext(ctx, "image import finished", "size", s.Size)
+			a.finishTask(ctx, taskID, registry.TaskSuccess, map[string]any{"image_id": im.ID}, "")
 			return
 		}
 	}
@@ -289,6 +300,68 @@ func (a *API) runImport(ctx context.Context, im registry.Image, taskID string, r
 	failed.Properties[propFailedImport] = ""
 	if _, serr := a.reg.Save(context.WithoutCancel(ctx), failed, registry.SaveOptions{FromStatus: registry.StatusImporting}); serr != nil {
 		log.ErrorContext(ctx, "could not put a failed import back to queued", "error", serr.Error())
+	}
+	a.finishTask(context.WithoutCancel(ctx), taskID, registry.TaskFailure, nil, fault.MessageOf(err))
+}
+
+// taskTTL is glance's [task] task_time_to_live default, 48 hours.
+const taskTTL = 48 * time.Hour
+
+func (a *API) finishTask(ctx context.Context, id, status string, result map[string]any, message string) {
+	if err := a.reg.FinishTask(ctx, id, status, result, message, taskTTL); err != nil {
+		a.log.ErrorContext(ctx, "could not record the task's status", "task_id", id, "status", status, "error", err.Error())
+	}
+}
+
+// imageTasks is GET /v2/images/{image_id}/tasks (api-ref: Show image
+// tasks, v2.12): the import tasks of an image one may see; any other
+// image is a bare 404.
+func (a *API) imageTasks(w http.ResponseWriter, r *http.Request) {
+	c, err := callerOf(r)
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	im, err := a.getImage(r.Context(), c, chi.URLParam(r, "image_id"))
+	if err == nil {
+		err = a.enforce(c, "get_image", im)
+	}
+	if err != nil {
+		if k := fault.KindOf(err); k == fault.NotFound || k == fault.Forbidden {
+			err = fault.Wrap(err, fault.NotFound, httpapi.MsgNotFound)
+		}
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	tasks, err := a.reg.TasksOfImage(r.Context(), im.ID)
+	if err != nil {
+		httpapi.WriteError(w, r, err)
+		return
+	}
+	out := make([]map[string]any, 0, len(tasks))
+	for _, t := range tasks {
+		out = append(out, viewTask(t))
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"tasks": out})
+}
+
+// viewTask is glance's _task_format as its JSON serializer writes it
+// (times in Python's isoformat).
+func viewTask(t registry.Task) map[string]any {
+	iso := func(tm time.Time) string { return tm.UTC().Format("2006-01-02T15:04:05") }
+	var expires any
+	if t.ExpiresAt != nil {
+		expires = iso(*t.ExpiresAt)
+	}
+	var result any
+	if t.Result != nil {
+		result = t.Result
+	}
+	return map[string]any{
+		"id": t.ID, "type": t.Type, "status": t.Status, "owner": t.Owner,
+		"expires_at": expires, "created_at": iso(t.CreatedAt), "updated_at": iso(t.UpdatedAt),
+		"deleted_at": nil, "deleted": false, "image_id": t.ImageID, "request_id": t.RequestID, "user_id": t.UserID,
+		"input": t.Input, "result": result, "message": t.Message,
 	}
 }
 

@@ -118,3 +118,12 @@ func TestBadPatchPaths(t *testing.T) {
 		t.Errorf("image changed by refused patches: %s", r.raw)
 	}
 }
+
+// TestEmptyImageID: GET and DELETE /v2/images/ are 404, as glance's
+// routes (tempest test_get_image_null_id, test_delete_image_null_id).
+func TestEmptyImageID(t *testing.T) {
+	g := newGlance(t)
+	want(t, "GET /v2/images/", g.do(alice, "member", "GET", "/v2/images/", nil), 404)
+	want(t, "DELETE /v2/images/", g.do(alice, "member", "DELETE", "/v2/images/", nil), 404)
+	want(t, "GET /v2/images", g.do(alice, "member", "GET", "/v2/images", nil), 200)
+}
