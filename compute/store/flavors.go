@@ -95,20 +95,19 @@ func (s *Store) DeleteFlavor(ctx context.Context, flavorID string) error {
 	return nil
 }
 
-// FlavorFilter selects flavors for a list.
+// FlavorFilter selects flavors for a list, as nova's flavor_get_all.
 type FlavorFilter struct {
-	// IsPublic: nil lists public flavors plus, for ProjectID, the private
-	// flavors it has access to (all of them for admins, AllPrivate);
-	// true only public ones; false only private ones.
-	IsPublic   *bool
-	ProjectID  string
-	AllPrivate bool // admin: see every private flavor
-	MinRAM     int
-	MinDisk    int
-	SortKey    string // a flavors column
-	SortDir    string
-	Limit      int
-	Marker     string // flavorid
+	// IsPublic: nil lists every flavor; true the public ones and the
+	// private ones ProjectID has access to; false only private ones.
+	IsPublic    *bool
+	ProjectID   string
+	OnlyEnabled bool
+	MinRAM      int
+	MinDisk     int
+	SortKey     string // a key of FlavorSortKeys
+	SortDir     string
+	Limit       int
+	Marker      string // flavorid
 }
 
 // FlavorSortKeys are the columns nova lets clients sort flavors by.
@@ -125,25 +124,17 @@ func (s *Store) ListFlavors(ctx context.Context, flt FlavorFilter) ([]objects.Fl
 	var where []string
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	access := "f.is_public"
-	if !flt.AllPrivate {
-		access = "(f.is_public OR EXISTS (SELECT 1 FROM flavor_projects p WHERE p.flavor_id = f.id AND p.project_id = " + arg(flt.ProjectID) + "))"
-	}
 	switch {
 	case flt.IsPublic == nil:
-		if flt.AllPrivate {
-			access = "true"
-		}
-		where = append(where, access)
 	case *flt.IsPublic:
-		where = append(where, "f.is_public")
+		where = append(where, "(f.is_public OR EXISTS (SELECT 1 FROM flavor_projects p WHERE p.flavor_id = f.id AND p.project_id = "+arg(flt.ProjectID)+"))")
 	default:
 		where = append(where, "NOT f.is_public")
-		if !flt.AllPrivate {
-			where = append(where, access)
-		}
 	}
-	where = append(where, "NOT f.disabled")
+	if flt.OnlyEnabled {
+		where = append(where, "NOT f.disabled")
+	}
+	where = append(where, "true")
 	if flt.MinRAM > 0 {
 		where = append(where, "f.memory_mb >= "+arg(flt.MinRAM))
 	}

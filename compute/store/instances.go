@@ -72,8 +72,9 @@ type ActionStart struct {
 // mappings and a "create" action each, in one transaction. check, if not
 // nil, is given the project's usage before the new instances (under a
 // per-project lock, so concurrent creates cannot both pass a quota) and
-// refuses by returning an error.
-func (s *Store) CreateInstances(ctx context.Context, list []NewInstance, act ActionStart, check func(Usage) error) ([]objects.Instance, error) {
+// returns how many of the list to create (the first ones), or an error
+// to refuse.
+func (s *Store) CreateInstances(ctx context.Context, list []NewInstance, act ActionStart, check func(Usage) (int, error)) ([]objects.Instance, error) {
 	if len(list) == 0 {
 		return nil, nil
 	}
@@ -81,6 +82,7 @@ func (s *Store) CreateInstances(ctx context.Context, list []NewInstance, act Act
 	out := make([]objects.Instance, 0, len(list))
 	err := db.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		out = out[:0]
+		todo := list
 		if check != nil {
 			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('nova-quota:' || $1))`, project); err != nil {
 				return err
@@ -89,11 +91,15 @@ func (s *Store) CreateInstances(ctx context.Context, list []NewInstance, act Act
 			if err != nil {
 				return err
 			}
-			if err := check(u); err != nil {
+			n, err := check(u)
+			if err != nil {
 				return err
 			}
+			if n < len(todo) {
+				todo = todo[:n]
+			}
 		}
-		for _, n := range list {
+		for _, n := range todo {
 			in, err := insertInstance(ctx, tx, n.Instance)
 			if err != nil {
 				return err
@@ -207,24 +213,25 @@ func (s *Store) InstancesOnHost(ctx context.Context, host, node string) ([]objec
 // InstanceUpdate lists the fields to change; nil fields stay. A pointer
 // to "" sets a nullable text field to NULL (task_state None).
 type InstanceUpdate struct {
-	Name           *string
-	Description    *string
-	Hostname       *string
-	VMState        *string
-	TaskState      *string
-	PowerState     *int
-	Host           *string
-	Node           *string
-	Locked         *bool
-	LockedBy       *string
-	LockedReason   *string
-	LaunchedAt     *time.Time
-	TerminatedAt   *time.Time
-	Progress       *int
-	RootDeviceName *string
-	Cleaned        *bool
-	Metadata       map[string]string // replaces the whole set when not nil
-	Tags           []string          // replaces the whole set when not nil
+	Name             *string
+	Description      *string
+	Hostname         *string
+	VMState          *string
+	TaskState        *string
+	PowerState       *int
+	Host             *string
+	Node             *string
+	Locked           *bool
+	LockedBy         *string
+	LockedReason     *string
+	LaunchedAt       *time.Time
+	TerminatedAt     *time.Time
+	Progress         *int
+	RootDeviceName   *string
+	Cleaned          *bool
+	AvailabilityZone *string
+	Metadata         map[string]string // replaces the whole set when not nil
+	Tags             []string          // replaces the whole set when not nil
 
 	// ExpectedTaskState, when not nil, lists the task states ("" = None)
 	// the instance must be in; ExpectedVMState likewise.
@@ -327,6 +334,7 @@ func applyUpdate(ctx context.Context, q db.Querier, uuid string, u InstanceUpdat
 	if u.Cleaned != nil {
 		set("cleaned", *u.Cleaned)
 	}
+	nullable("availability_zone", u.AvailabilityZone)
 	if u.Metadata != nil {
 		set("metadata", u.Metadata)
 	}
@@ -358,6 +366,18 @@ func (s *Store) DestroyInstance(ctx context.Context, uuid string) (objects.Insta
 		return objects.Instance{}, fmt.Errorf("destroy instance: %w", err)
 	}
 	return in, nil
+}
+
+// MarkCleaned sets the cleaned flag of an instance, deleted or not.
+func (s *Store) MarkCleaned(ctx context.Context, uuid string, cleaned bool) (bool, error) {
+	tag, err := s.q.Exec(ctx, `UPDATE instances SET cleaned = $2 WHERE uuid = $1`, uuid, cleaned)
+	if err != nil {
+		return false, err
+	}
+	if tag.RowsAffected() == 0 {
+		return false, InstanceNotFound(uuid)
+	}
+	return true, nil
 }
 
 // SetMetadataItems merges (or, with replace, replaces) an instance's

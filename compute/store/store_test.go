@@ -47,11 +47,11 @@ func TestInstancesQuotaUpdateList(t *testing.T) {
 			Flavor: f, VMState: objects.VMBuilding, TaskState: objects.TaskScheduling},
 			BDMs: []objects.BlockDeviceMapping{{SourceType: "image", DestinationType: "local", BootIndex: &one, ImageID: "img"}}}
 	}
-	quota := func(u store.Usage) error {
+	quota := func(u store.Usage) (int, error) {
 		if u.Instances+2 > 3 {
-			return fault.New(fault.OverLimit, "over")
+			return 0, fault.New(fault.OverLimit, "over")
 		}
-		return nil
+		return 2, nil
 	}
 	act := store.ActionStart{Action: objects.ActionCreate, RequestID: "req-1", UserID: "u1", ProjectID: "p1"}
 	got, err := s.CreateInstances(ctx, []store.NewInstance{mk("a"), mk("b")}, act, quota)

@@ -1,0 +1,2 @@
+// Command nova-conductor serves the conductor RPC topic (compute/conductor).
+package main

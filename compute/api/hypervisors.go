@@ -1,0 +1,223 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
+
+	"github.com/gostack/gostack/scheduler/placement"
+	"github.com/gostack/gostack/services/fault"
+	"github.com/gostack/gostack/services/httpapi"
+	"github.com/gostack/gostack/services/httpapi/pagination"
+)
+
+// Hypervisors reads the compute nodes nova-scheduler keeps (its
+// placement store) and releases claims of instances deleted by the API.
+type Hypervisors interface {
+	List(ctx context.Context, o placement.ListOptions) ([]placement.Hypervisor, error)
+	Get(ctx context.Context, id int64) (placement.Hypervisor, error)
+	GetByUUID(ctx context.Context, id string) (placement.Hypervisor, error)
+	Statistics(ctx context.Context) (placement.Statistics, error)
+	Release(ctx context.Context, consumer string) error
+}
+
+func (a *API) hypervisorID(r *http.Request, h placement.Hypervisor) any {
+	if atLeast(r, 53) {
+		return h.UUID
+	}
+	return h.ID
+}
+
+func (a *API) hypervisorView(r *http.Request, h placement.Hypervisor, detail bool) map[string]any {
+	v := map[string]any{
+		"id":                  a.hypervisorID(r, h),
+		"hypervisor_hostname": h.Hostname,
+		"state":               h.State(a.now(), a.set.ServiceDownTime),
+		"status":              h.Status(),
+	}
+	if !detail {
+		return v
+	}
+	v["vcpus"] = h.VCPUs
+	v["memory_mb"] = h.MemoryMB
+	v["local_gb"] = h.LocalGB
+	v["vcpus_used"] = h.Used.VCPUs
+	v["memory_mb_used"] = h.MemoryMBUsed()
+	v["local_gb_used"] = h.LocalGBUsed()
+	v["hypervisor_type"] = h.HypervisorType
+	v["hypervisor_version"] = h.HypervisorVersion
+	v["free_ram_mb"] = h.FreeRAMMB()
+	v["free_disk_gb"] = h.FreeDiskGB()
+	v["current_workload"] = 0
+	v["running_vms"] = h.RunningVMs()
+	v["disk_available_least"] = h.DiskAvailableLeast
+	v["host_ip"] = h.HostIP
+	if atLeast(r, 28) {
+		var ci any = map[string]any{}
+		if h.CPUInfo != "" {
+			_ = json.Unmarshal([]byte(h.CPUInfo), &ci)
+		}
+		v["cpu_info"] = ci
+	} else {
+		v["cpu_info"] = h.CPUInfo
+	}
+	svc := map[string]any{"host": h.Host, "disabled_reason": nil}
+	if h.Service != nil {
+		if atLeast(r, 53) {
+			svc["id"] = h.Service.UUID
+		} else {
+			svc["id"] = h.Service.ID
+		}
+		svc["disabled_reason"] = nullable(h.Service.DisabledReason)
+	}
+	v["service"] = svc
+	return v
+}
+
+// listHypervisors is api-ref "List Hypervisors".
+func (a *API) listHypervisors(w http.ResponseWriter, r *http.Request) {
+	a.hypervisorList(w, r, false, "os_compute_api:os-hypervisors:list")
+}
+
+// listHypervisorsDetail is api-ref "List Hypervisors Details".
+func (a *API) listHypervisorsDetail(w http.ResponseWriter, r *http.Request) {
+	a.hypervisorList(w, r, true, "os_compute_api:os-hypervisors:list-detail")
+}
+
+func (a *API) hypervisorList(w http.ResponseWriter, r *http.Request, detail bool, rule string) {
+	c, err := callerOf(r)
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	if err := a.can(c, rule, nil); err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	if a.nodes == nil {
+		writeErr(w, r, fault.New(fault.Unavailable, "The compute node records are not available."))
+		return
+	}
+	var o placement.ListOptions
+	var p pagination.Params
+	if atLeast(r, 33) {
+		if p, err = pagination.Parse(r, pagination.Options{MaxLimit: a.set.MaxLimit}); err != nil {
+			writeErr(w, r, err)
+			return
+		}
+		o.Limit = p.Limit
+		if p.Marker != "" {
+			var h placement.Hypervisor
+			if atLeast(r, 53) {
+				h, err = a.nodes.GetByUUID(r.Context(), p.Marker)
+			} else if id, perr := strconv.ParseInt(p.Marker, 10, 64); perr == nil {
+				h, err = a.nodes.Get(r.Context(), id)
+			} else {
+				err = perr
+			}
+			if err != nil {
+				writeErr(w, r, invalid("marker [%s] not found", p.Marker))
+				return
+			}
+			o.AfterID = h.ID
+		}
+	}
+	if atLeast(r, 53) {
+		o.HostnamePattern = httpapi.QueryOf(r).Get("hypervisor_hostname_pattern")
+	}
+	list, err := a.nodes.List(r.Context(), o)
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	out := make([]map[string]any, len(list))
+	for i, h := range list {
+		out[i] = a.hypervisorView(r, h, detail)
+	}
+	resp := map[string]any{"hypervisors": out}
+	if atLeast(r, 33) && len(list) > 0 {
+		last := list[len(list)-1]
+		marker := strconv.FormatInt(last.ID, 10)
+		if atLeast(r, 53) {
+			marker = last.UUID
+		}
+		if l := nextLinks(r, p, len(list), marker); l != nil {
+			resp["hypervisors_links"] = l
+		}
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, resp)
+}
+
+// showHypervisor is api-ref "Show Hypervisor Details".
+func (a *API) showHypervisor(w http.ResponseWriter, r *http.Request) {
+	c, err := callerOf(r)
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	if err := a.can(c, "os_compute_api:os-hypervisors:show", nil); err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	if a.nodes == nil {
+		writeErr(w, r, fault.New(fault.Unavailable, "The compute node records are not available."))
+		return
+	}
+	id := chi.URLParam(r, "hypervisor_id")
+	var h placement.Hypervisor
+	if atLeast(r, 53) {
+		if _, perr := uuid.Parse(id); perr != nil {
+			writeErr(w, r, invalid("Invalid uuid %s", id))
+			return
+		}
+		h, err = a.nodes.GetByUUID(r.Context(), id)
+	} else {
+		n, perr := strconv.ParseInt(id, 10, 64)
+		if perr != nil {
+			writeErr(w, r, fault.New(fault.NotFound, "Hypervisor with ID '%s' could not be found.", id))
+			return
+		}
+		h, err = a.nodes.Get(r.Context(), n)
+	}
+	if fault.KindOf(err) == fault.NotFound {
+		writeErr(w, r, fault.New(fault.NotFound, "Hypervisor with ID '%s' could not be found.", id))
+		return
+	}
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"hypervisor": a.hypervisorView(r, h, true)})
+}
+
+// hypervisorStatistics is api-ref "Show Hypervisor Statistics".
+func (a *API) hypervisorStatistics(w http.ResponseWriter, r *http.Request) {
+	c, err := callerOf(r)
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	if err := a.can(c, "os_compute_api:os-hypervisors:statistics", nil); err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	if a.nodes == nil {
+		writeErr(w, r, fault.New(fault.Unavailable, "The compute node records are not available."))
+		return
+	}
+	st, err := a.nodes.Statistics(r.Context())
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"hypervisor_statistics": map[string]int{
+		"count": st.Count, "vcpus": st.VCPUs, "vcpus_used": st.VCPUsUsed, "memory_mb": st.MemoryMB,
+		"memory_mb_used": st.MemoryMBUsed, "local_gb": st.LocalGB, "local_gb_used": st.LocalGBUsed,
+		"free_ram_mb": st.FreeRAMMB, "free_disk_gb": st.FreeDiskGB, "current_workload": st.CurrentWorkload,
+		"running_vms": st.RunningVMs, "disk_available_least": st.DiskAvailableLeast,
+	}})
+}
