@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/gostack/gostack/compute/virt"
 	"github.com/gostack/gostack/services/ceph"
@@ -294,7 +295,7 @@ func (d *Driver) removeDisks(ctx context.Context, uuid string) error {
 		if !strings.HasPrefix(n, uuid+"_") {
 			continue
 		}
-		err := d.ceph.Remove(ctx, ceph.ImageSpec(d.s.Pool, n), ceph.RemoveOptions{PurgeSnapshots: true})
+		err := d.removeDisk(ctx, ceph.ImageSpec(d.s.Pool, n))
 		if err != nil && fault.KindOf(err) != fault.NotFound {
 			errs = append(errs, err)
 		}
@@ -306,10 +307,23 @@ func (d *Driver) removeDisks(ctx context.Context, uuid string) error {
 func (d *Driver) removeMade(ctx context.Context, made createdDisks) error {
 	var errs []error
 	for i := len(made) - 1; i >= 0; i-- {
-		err := d.ceph.Remove(ctx, made[i], ceph.RemoveOptions{PurgeSnapshots: true})
+		err := d.removeDisk(ctx, made[i])
 		if err != nil && fault.KindOf(err) != fault.NotFound {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// removeRetry retries a removal that failed unexpectedly: right after its
+// guest died, librbd can fail to take over the dead QEMU's exclusive lock
+// (seen as ESTALE) until the OSDs notice. A busy image is retried inside
+// ceph.Remove already.
+var removeRetry = ceph.Backoff{Attempts: 5, Initial: 500 * time.Millisecond, Max: 4 * time.Second}
+
+// removeDisk removes one disk with its snapshots.
+func (d *Driver) removeDisk(ctx context.Context, spec ceph.Spec) error {
+	return removeRetry.Do(ctx, func() error {
+		return d.ceph.Remove(ctx, spec, ceph.RemoveOptions{PurgeSnapshots: true})
+	}, func(err error) bool { return fault.KindOf(err) == fault.Internal })
 }

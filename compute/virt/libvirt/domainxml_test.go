@@ -67,6 +67,9 @@ func TestDomainXMLGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "guest-rbd-qemu.xml", got)
+	if p := ConsoleLogPaths(got); len(p) != 1 || p[0] != g.ConsoleLog {
+		t.Fatalf("ConsoleLogPaths = %v", p)
+	}
 
 	g.VirtType = "kvm"
 	g.Disks = g.Disks[:1]

@@ -18,8 +18,11 @@ import (
 // TestLifecycle boots the tiny image from an RBD clone with ephemeral and
 // swap disks and drives it through every power action, then destroys it.
 func TestLifecycle(t *testing.T) {
+	t.Parallel()
 	d, f := newDriver(t)
 	ctx := ctxFor(t)
+	t0 := time.Now()
+	step := func(what string) { t.Logf("%6.2fs %s", time.Since(t0).Seconds(), what) }
 	spec := f.spec()
 	spec.EphemeralGB = 1
 	spec.SwapMiB = 64
@@ -31,6 +34,7 @@ func TestLifecycle(t *testing.T) {
 		t.Fatalf("info %+v", info)
 	}
 
+	step("// The disks, as nova")
 	// The disks, as nova names them, the root one a clone grown to 1 GiB.
 	disks := instanceDisks(t, f, spec.UUID)
 	want := []string{spec.UUID + "_disk", spec.UUID + "_disk.eph0", spec.UUID + "_disk.swap"}
@@ -50,6 +54,7 @@ func TestLifecycle(t *testing.T) {
 		}
 	}
 
+	step("// The key is nowhere")
 	// The key is nowhere: not in the domain XML, not on QEMU's command line.
 	xmlDesc := domainXMLOf(t, f, spec.UUID)
 	for _, part := range []string{`<secret type="ceph" uuid="` + testSecretUUID + `"`, `username="` + testUser + `"`, `protocol="rbd"`, `<host name=`} {
@@ -75,7 +80,18 @@ func TestLifecycle(t *testing.T) {
 	if !slices.ContainsFunc(list, func(i virt.InstanceInfo) bool { return i.UUID == spec.UUID && i.State == virt.Running }) {
 		t.Fatalf("ListInstances lacks the running instance: %+v", list)
 	}
+	// Another compute service on the same libvirtd (its own
+	// instances_path) does not see this guest as one of its own.
+	other, _ := newDriver(t)
+	list, err = other.ListInstances(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.ContainsFunc(list, func(i virt.InstanceInfo) bool { return i.UUID == spec.UUID }) {
+		t.Fatal("a driver with another instances_path lists the guest")
+	}
 
+	step("// Power off (the")
 	// Power off (the tiny guest ignores ACPI: the timeout forces it).
 	if err := d.PowerOff(ctx, spec.UUID, time.Second); err != nil {
 		t.Fatal(err)
@@ -84,6 +100,7 @@ func TestLifecycle(t *testing.T) {
 	if err := d.PowerOff(ctx, spec.UUID, time.Second); err != nil {
 		t.Fatalf("power off a stopped guest: %v", err)
 	}
+	step("before := consoleNow")
 	before := consoleNow(t, d, spec.UUID)
 	if err := d.PowerOn(ctx, spec.UUID); err != nil {
 		t.Fatal(err)
@@ -91,9 +108,10 @@ func TestLifecycle(t *testing.T) {
 	waitState(t, d, spec.UUID, virt.Running)
 	out = waitBooted(t, d, spec.UUID, before)
 
+	step("// Hard reboot, then")
 	// Hard reboot, then soft (which falls back to hard after 2 s).
 	for _, soft := range []bool{false, true} {
-		before = out
+		before = consoleNow(t, d, spec.UUID)
 		if err := d.Reboot(ctx, spec.UUID, soft); err != nil {
 			t.Fatalf("reboot soft=%v: %v", soft, err)
 		}
@@ -101,6 +119,7 @@ func TestLifecycle(t *testing.T) {
 		waitState(t, d, spec.UUID, virt.Running)
 	}
 
+	step("// Pause and unpause")
 	// Pause and unpause: the guest keeps counting without rebooting.
 	if err := d.Pause(ctx, spec.UUID); err != nil {
 		t.Fatal(err)
@@ -112,6 +131,7 @@ func TestLifecycle(t *testing.T) {
 	waitState(t, d, spec.UUID, virt.Running)
 	stillRunning(t, d, spec.UUID)
 
+	step("// Suspend saves")
 	// Suspend saves memory and stops; resume restores without a boot.
 	if err := d.Suspend(ctx, spec.UUID); err != nil {
 		t.Fatal(err)
@@ -128,10 +148,12 @@ func TestLifecycle(t *testing.T) {
 	waitState(t, d, spec.UUID, virt.Running)
 	stillRunning(t, d, spec.UUID)
 
+	step("// Destroy: no domain")
 	// Destroy: no domain, no disks, no files; again is fine.
 	if err := d.Destroy(ctx, spec.UUID, virt.DestroyOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	step("if domainExists(t, f, spec.UUI")
 	if domainExists(t, f, spec.UUID) {
 		t.Fatal("domain still defined after destroy")
 	}

@@ -249,18 +249,24 @@ func waitConsole(t testing.TB, d *Driver, uuid, what string, ok func(string) boo
 	return ""
 }
 
-// waitBooted waits for a fresh boot marker: one in a log that was
-// truncated (a new QEMU process) or a new one appended after before.
+// waitBooted waits for a fresh boot: the log was truncated (a new QEMU
+// process writes a new log) or gained a boot marker (a reboot inside the
+// same process) since before, and then shows the marker followed by a
+// heartbeat. before is the console just before the action ("" for the
+// first boot).
 func waitBooted(t testing.TB, d *Driver, uuid, before string) string {
 	t.Helper()
+	restarted := before == ""
 	return waitConsole(t, d, uuid, "a fresh boot marker", func(out string) bool {
-		if !strings.Contains(out, bootMarker) {
+		if !restarted {
+			restarted = len(out) < len(before) || !strings.HasPrefix(out, before) ||
+				strings.Count(out, bootMarker) > strings.Count(before, bootMarker)
+		}
+		if !restarted {
 			return false
 		}
-		if !strings.HasPrefix(out, before) {
-			return true
-		}
-		return strings.Count(out, bootMarker) > strings.Count(before, bootMarker)
+		i := strings.LastIndex(out, bootMarker)
+		return i >= 0 && heartbeatRE.MatchString(out[i:])
 	})
 }
 

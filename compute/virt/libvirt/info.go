@@ -2,6 +2,7 @@ package libvirt
 
 import (
 	"context"
+	"encoding/xml"
 	"time"
 
 	golibvirt "libvirt.org/go/libvirt"
@@ -65,8 +66,11 @@ func domainInfo(dom *golibvirt.Domain) (virt.InstanceInfo, error) {
 	}, nil
 }
 
-// ListInstances lists the guests that carry nova's metadata, i.e. that
-// belong to instances, with their power states.
+// ListInstances lists the guests of this driver's instances, with their
+// power states: domains carrying nova's metadata whose files live in this
+// driver's instances_path. Another nova-compute (or a test) sharing the
+// libvirtd keeps its files elsewhere, so its guests are not listed and its
+// instances are safe from this host's clean-ups.
 func (d *Driver) ListInstances(ctx context.Context) ([]virt.InstanceInfo, error) {
 	c, err := d.connect()
 	if err != nil {
@@ -77,20 +81,26 @@ func (d *Driver) ListInstances(ctx context.Context) ([]virt.InstanceInfo, error)
 		d.dropIfLost(c, err)
 		return nil, classify(err, "list", "(all)")
 	}
+	defer func() {
+		for i := range doms {
+			doms[i].Free()
+		}
+	}()
 	out := []virt.InstanceInfo{}
 	for i := range doms {
 		dom := &doms[i]
-		if isInstance(dom) {
-			if info, err := domainInfo(dom); err == nil {
-				out = append(out, info)
-			} else if !hasCode(err, golibvirt.ERR_NO_DOMAIN) {
-				for j := i; j < len(doms); j++ {
-					doms[j].Free()
-				}
-				return nil, classify(err, "list", "(all)")
-			}
+		if !isInstance(dom) || !d.owns(dom) {
+			continue
 		}
-		dom.Free()
+		info, err := domainInfo(dom)
+		if hasCode(err, golibvirt.ERR_NO_DOMAIN) {
+			continue // undefined meanwhile
+		}
+		if err != nil {
+			d.dropIfLost(c, err)
+			return nil, classify(err, "list", "(all)")
+		}
+		out = append(out, info)
 	}
 	return out, nil
 }
@@ -103,4 +113,51 @@ func isInstance(dom *golibvirt.Domain) bool {
 	}
 	_, err = dom.GetMetadata(golibvirt.DOMAIN_METADATA_ELEMENT, NovaNamespace, golibvirt.DOMAIN_AFFECT_LIVE)
 	return err == nil
+}
+
+// owns reports whether the domain's console log is in this driver's
+// instances_path.
+func (d *Driver) owns(dom *golibvirt.Domain) bool {
+	x, err := dom.GetXMLDesc(golibvirt.DOMAIN_XML_INACTIVE)
+	if err != nil {
+		return false
+	}
+	uuid, err := dom.GetUUIDString()
+	if err != nil {
+		return false
+	}
+	for _, p := range ConsoleLogPaths(x) {
+		if p == d.consoleLog(uuid) {
+			return true
+		}
+	}
+	return false
+}
+
+// ConsoleLogPaths returns the files a domain's serial consoles log to.
+func ConsoleLogPaths(domainXML string) []string {
+	var dom struct {
+		Serials []struct {
+			Type   string `xml:"type,attr"`
+			Source struct {
+				Path string `xml:"path,attr"`
+			} `xml:"source"`
+			Log struct {
+				File string `xml:"file,attr"`
+			} `xml:"log"`
+		} `xml:"devices>serial"`
+	}
+	if err := xml.Unmarshal([]byte(domainXML), &dom); err != nil {
+		return nil
+	}
+	var out []string
+	for _, s := range dom.Serials {
+		if s.Log.File != "" {
+			out = append(out, s.Log.File)
+		}
+		if s.Type == "file" && s.Source.Path != "" {
+			out = append(out, s.Source.Path)
+		}
+	}
+	return out
 }
