@@ -13,10 +13,10 @@ import (
 
 // FS holds one folder of migrations per service database.
 //
-//go:embed keystone/*.sql glance/*.sql cinder/*.sql nova/*.sql
+//go:embed keystone/*.sql glance/*.sql cinder/*.sql nova/*.sql network/*.sql
 var FS embed.FS
 
-var services = []string{"keystone", "glance", "cinder", "nova"}
+var services = []string{"keystone", "glance", "cinder", "nova", "network"}
 
 // Services returns the names of the service databases, which are also the
 // folder names in FS.

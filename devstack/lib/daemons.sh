@@ -12,7 +12,7 @@
 # order listed.
 
 # Services with a config file and a database of their own.
-STACK_SERVICES=(keystone glance cinder nova)
+STACK_SERVICES=(keystone glance cinder nova network)
 
 # STACK_DAEMONS: "name service port healthpath" per daemon, from the
 # per-service lists.

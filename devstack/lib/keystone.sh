@@ -47,5 +47,15 @@ keystone_bootstrap() {
     keystone_register compute nova "http://$HOST_IP:8774/v2.1"
     keystone_service_user nova
   fi
+  if [ -x "$BIN_DIR/network-api" ]; then
+    # The network service (Network v2.0 at :9696, gophercloud appends
+    # v2.0/), its service user, and the default flat network "private".
+    keystone_register network neutron "http://$HOST_IP:9696"
+    keystone_service_user neutron
+    OS_PASSWORD=$(secret admin_password) "$BIN_DIR/network-api" bootstrap --config-file "$ETC_DIR/network/network.conf" \
+      --network private --subnet private-subnet --cidr 10.252.0.0/24 --gateway 10.252.0.1 \
+      --pool-start 10.252.0.10 --pool-end 10.252.0.250 >>"$LOG_DIR/network-bootstrap.log" 2>&1 ||
+      die "network-api bootstrap failed (log: $LOG_DIR/network-bootstrap.log)"
+  fi
   log "keystone: bootstrapped (admin, catalog, service users)"
 }

@@ -1,0 +1,141 @@
+package rpcapi
+
+import (
+	"context"
+
+	"github.com/gostack/gostack/services/rpc"
+)
+
+// Topic is the RPC topic network-api serves.
+const Topic = "network"
+
+// The methods.
+const (
+	MethodAllocateForInstance   = "allocate_for_instance"
+	MethodDeallocateForInstance = "deallocate_for_instance"
+	MethodBindPorts             = "bind_ports"
+	MethodGetInstanceNWInfo     = "get_instance_nw_info"
+	MethodGetHostPorts          = "get_host_ports"
+)
+
+// NetworkRequest is one entry of a server's `networks`: a network (with
+// an optional fixed IP) or an existing port.
+type NetworkRequest struct {
+	NetworkID string `json:"network_id,omitempty"`
+	PortID    string `json:"port_id,omitempty"`
+	FixedIP   string `json:"fixed_ip,omitempty"`
+}
+
+// AllocateForInstanceArgs asks for one port per request, bound to Host.
+// With Auto (networks "auto", or no networks below microversion 2.37)
+// and no Requests, the one network the project can use is chosen: its
+// own, else the shared one.
+type AllocateForInstanceArgs struct {
+	InstanceUUID     string           `json:"instance_uuid"`
+	ProjectID        string           `json:"project_id"`
+	Host             string           `json:"host"`
+	AvailabilityZone string           `json:"availability_zone"`
+	Requests         []NetworkRequest `json:"requests"`
+	Auto             bool             `json:"auto"`
+	SecurityGroups   []string         `json:"security_groups,omitempty"` // names or ids; empty: the default group
+}
+
+// FixedIP is an address of a VIF with what DHCP and the guest need.
+type FixedIP struct {
+	Address  string   `json:"address"`
+	SubnetID string   `json:"subnet_id"`
+	CIDR     string   `json:"cidr"`
+	Gateway  string   `json:"gateway,omitempty"`
+	DNS      []string `json:"dns,omitempty"`
+	DHCP     bool     `json:"dhcp"`
+}
+
+// VIF is a port as the compute host plugs it (nova's network model):
+// the libvirt <interface type="bridge"> gets Bridge, MAC, DevName (the
+// tap) and MTU.
+type VIF struct {
+	PortID              string    `json:"port_id"`
+	NetworkID           string    `json:"network_id"`
+	NetworkName         string    `json:"network_name"`
+	MAC                 string    `json:"mac"`
+	FixedIPs            []FixedIP `json:"fixed_ips"`
+	Bridge              string    `json:"bridge"`
+	PhysicalNetwork     string    `json:"physical_network,omitempty"`
+	DevName             string    `json:"devname"`
+	MTU                 int       `json:"mtu"`
+	VIFType             string    `json:"vif_type"`
+	Host                string    `json:"host"`
+	SecurityGroups      []string  `json:"security_groups"`
+	PortSecurityEnabled bool      `json:"port_security_enabled"`
+	// Preserve marks a port the user made: on delete it is unbound,
+	// not deleted (nova's preserve_on_delete).
+	Preserve bool `json:"preserve"`
+}
+
+// DeallocateForInstanceArgs releases the ports of an instance: deleted,
+// except those listed in Preserve, which are unbound.
+type DeallocateForInstanceArgs struct {
+	InstanceUUID string   `json:"instance_uuid"`
+	Preserve     []string `json:"preserve,omitempty"`
+}
+
+// BindPortsArgs moves the bindings of an instance's ports to Host
+// (migration, evacuation).
+type BindPortsArgs struct {
+	InstanceUUID string `json:"instance_uuid"`
+	Host         string `json:"host"`
+}
+
+// InstanceArgs names an instance.
+type InstanceArgs struct {
+	InstanceUUID string `json:"instance_uuid"`
+}
+
+// HostArgs names a compute host.
+type HostArgs struct {
+	Host string `json:"host"`
+}
+
+// Client calls the network service.
+type Client struct{ rpc *rpc.Client }
+
+// NewClient returns a Client over an RPC client.
+func NewClient(c *rpc.Client) *Client { return &Client{rpc: c} }
+
+var target = rpc.Target{Topic: Topic}
+
+// AllocateForInstance creates (or adopts) and binds the ports of an
+// instance; on failure nothing is left allocated.
+func (c *Client) AllocateForInstance(ctx context.Context, a AllocateForInstanceArgs) ([]VIF, error) {
+	var out []VIF
+	err := c.rpc.Call(ctx, target, MethodAllocateForInstance, a, &out)
+	return out, err
+}
+
+// DeallocateForInstance releases an instance's ports.
+func (c *Client) DeallocateForInstance(ctx context.Context, a DeallocateForInstanceArgs) error {
+	var out struct{}
+	return c.rpc.Call(ctx, target, MethodDeallocateForInstance, a, &out)
+}
+
+// BindPorts moves an instance's port bindings to another host.
+func (c *Client) BindPorts(ctx context.Context, a BindPortsArgs) ([]VIF, error) {
+	var out []VIF
+	err := c.rpc.Call(ctx, target, MethodBindPorts, a, &out)
+	return out, err
+}
+
+// GetInstanceNWInfo returns an instance's VIFs.
+func (c *Client) GetInstanceNWInfo(ctx context.Context, instance string) ([]VIF, error) {
+	var out []VIF
+	err := c.rpc.Call(ctx, target, MethodGetInstanceNWInfo, InstanceArgs{InstanceUUID: instance}, &out)
+	return out, err
+}
+
+// GetHostPorts returns the VIFs bound to a host: what its agent serves
+// by DHCP and filters.
+func (c *Client) GetHostPorts(ctx context.Context, host string) ([]VIF, error) {
+	var out []VIF
+	err := c.rpc.Call(ctx, target, MethodGetHostPorts, HostArgs{Host: host}, &out)
+	return out, err
+}
