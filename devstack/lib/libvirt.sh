@@ -37,10 +37,36 @@ libvirt_stop() {
   stop_pid virtlogd TERM
 }
 
-# libvirt_kvm_usable: /dev/kvm exists and QEMU can use it (the dev stack
-# falls back to TCG, virt_type = qemu, when it cannot).
+# libvirt_kvm_usable: QEMU can really run a guest under KVM here. /dev/kvm
+# and libvirt's domain capabilities are not enough: under nested
+# virtualisation KVM may be offered and still fail at the first MSR write or
+# inside the boot loader. So boot the tiny image under KVM once (up to 20 s,
+# looking for its boot marker on the serial console) and remember the
+# answer in $STACK_DIR/kvm.usable. The dev stack falls back to TCG
+# (virt_type = qemu) when it cannot.
 libvirt_kvm_usable() {
-  [ -r /dev/kvm ] && [ -w /dev/kvm ] && virsh -c "$LIBVIRT_URI" domcapabilities --virttype kvm >/dev/null 2>&1
+  local cache=$STACK_DIR/kvm.usable image=${TINY_IMAGE:-$REPO_DIR/.cache/images/tiny.raw} out
+  if [ ! -s "$cache" ]; then
+    [ -s "$image" ] || return 1 # asked before the image exists: not known yet
+    echo no >"$cache.tmp"
+    if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+      out=$(mktemp)
+      (timeout 20 qemu-system-x86_64 -machine accel=kvm -cpu host -m 128 -display none -monitor none \
+        -drive "file=$image,format=raw,snapshot=on,if=virtio" -serial "file:$out" || true) >/dev/null 2>&1 &
+      local pid=$! i
+      for ((i = 0; i < 80; i++)); do
+        grep -aq 'tinyvm booted' "$out" 2>/dev/null && { echo yes >"$cache.tmp"; break; }
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.25
+      done
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+      rm -f "$out"
+    fi
+    mv "$cache.tmp" "$cache"
+    [ "$(cat "$cache")" = yes ] || log "libvirt: KVM cannot run a guest here; guests use TCG (virt_type = qemu)"
+  fi
+  [ "$(cat "$cache")" = yes ]
 }
 
 libvirt_health() {
