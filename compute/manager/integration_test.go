@@ -43,7 +43,7 @@ const (
 )
 
 type rig struct {
-	t        *testing.T
+	t        testing.TB
 	admin    *ceph.Client
 	user     *ceph.Client
 	imageID  string
@@ -64,7 +64,7 @@ type rig struct {
 	mgr      *manager.Manager
 }
 
-func ctxT(t *testing.T, d time.Duration) context.Context {
+func ctxT(t testing.TB, d time.Duration) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	t.Cleanup(cancel)
 	return ctx
@@ -76,7 +76,7 @@ func randHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-func newRig(t *testing.T) *rig {
+func newRig(t testing.TB) *rig {
 	t.Helper()
 	ctx := ctxT(t, 2*time.Minute)
 	r := &rig{t: t, host: "mtest-" + randHex(3), topic: "computetest" + randHex(3)}
@@ -141,7 +141,7 @@ func newRig(t *testing.T) *rig {
 	r.instPath = t.TempDir()
 	r.driver, err = libvirt.New(ctx, libvirt.Settings{VirtType: "qemu", ConnectionURI: testenv.LibvirtURI(t),
 		ImagesType: "rbd", Pool: "vms", CephConf: conf, RBDUser: testUser, SecretUUID: testSecretUUID,
-		WaitSoftReboot: 2 * time.Second, InstancesPath: r.instPath}, user, slog.New(slog.DiscardHandler))
+		WaitSoftReboot: 2 * time.Second, InstancesPath: r.instPath}, user, testLogger())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func (r *rig) startManager() {
 	r.t.Helper()
 	cfg := manager.Config{Host: r.host, HostIP: "127.0.0.1", VirtType: "qemu", Topic: r.topic,
 		ReportInterval: time.Second, ShutdownTimeout: 5 * time.Second, ReservedMemoryMB: 512}
-	r.mgr = manager.New(cfg, r.driver, manager.NewConductorClientFor(r.client, r.condT), slog.New(slog.DiscardHandler))
+	r.mgr = manager.New(cfg, r.driver, manager.NewConductorClientFor(r.client, r.condT), testLogger())
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel, r.done = cancel, make(chan error, 1)
 	go func() { r.done <- r.mgr.Serve(ctx, r.tr) }()
@@ -500,6 +500,15 @@ func TestStartUpCleansUp(t *testing.T) {
 	if len(allocs) != 0 {
 		t.Fatalf("claim of the interrupted build left: %+v", allocs)
 	}
+}
+
+// testLogger logs to stderr when GOSTACK_TEST_LOG is set (e.g. to see
+// the driver's timings), and nowhere otherwise.
+func testLogger() *slog.Logger {
+	if os.Getenv("GOSTACK_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.DiscardHandler)
 }
 
 func ptr[T any](v T) *T { return &v }
