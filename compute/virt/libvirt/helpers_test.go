@@ -177,7 +177,11 @@ func (f *fixture) settings(t testing.TB) Settings {
 func newDriver(t testing.TB) (*Driver, *fixture) {
 	t.Helper()
 	f := shared(t)
-	d, err := New(ctxFor(t), f.settings(t), f.user, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	var out io.Writer = io.Discard
+	if os.Getenv("GOSTACK_TEST_LOG") != "" {
+		out = os.Stderr
+	}
+	d, err := New(ctxFor(t), f.settings(t), f.user, slog.New(slog.NewTextHandler(out, nil)))
 	if err != nil {
 		t.Fatalf("new driver: %v", err)
 	}
@@ -232,7 +236,7 @@ func cleanupInstance(t testing.TB, d *Driver, uuid string) {
 // waitConsole polls the console log until ok accepts it.
 func waitConsole(t testing.TB, d *Driver, uuid, what string, ok func(string) bool) string {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(120 * time.Second)
 	var last string
 	for time.Now().Before(deadline) {
 		out, err := d.ConsoleOutput(ctxFor(t), uuid, 0)

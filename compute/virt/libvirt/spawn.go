@@ -101,9 +101,11 @@ func (d *Driver) Spawn(ctx context.Context, spec virt.InstanceSpec) (err error) 
 		return err
 	}
 	tDisks := time.Now()
+	var tRoot time.Time
 	if _, err := d.makeRootDisk(ctx, spec, &made); err != nil {
 		return err
 	}
+	tRoot = time.Now()
 	if spec.EphemeralGB > 0 {
 		if _, err := d.makeEphemeralDisk(ctx, spec, &made); err != nil {
 			return err
@@ -126,13 +128,15 @@ func (d *Driver) Spawn(ctx context.Context, spec virt.InstanceSpec) (err error) 
 	}
 	defined = true
 	defer dom.Free()
+	tStart := time.Now()
 	if err := dom.Create(); err != nil {
 		d.dropIfLost(c, err)
 		return fault.Wrap(err, fault.Internal, "The hypervisor could not start instance %s.", spec.UUID)
 	}
 	d.log.InfoContext(ctx, "instance spawned", "instance", spec.UUID, "domain", spec.Name,
-		"disks_ms", tDefine.Sub(tDisks).Milliseconds(), "define_start_ms", time.Since(tDefine).Milliseconds(),
-		"total_ms", time.Since(start).Milliseconds())
+		"prepare_ms", tDisks.Sub(start).Milliseconds(), "root_disk_ms", tRoot.Sub(tDisks).Milliseconds(),
+		"other_disks_ms", tDefine.Sub(tRoot).Milliseconds(), "define_ms", tStart.Sub(tDefine).Milliseconds(),
+		"start_ms", time.Since(tStart).Milliseconds(), "total_ms", time.Since(start).Milliseconds())
 	return nil
 }
 

@@ -173,9 +173,9 @@ func TestSpawnFailuresLeaveNothing(t *testing.T) {
 			s.Image.Location = &virt.RBDLocation{Pool: "images", Image: big.Image, Snap: "snap"}
 		}, fault.Invalid, []string{"Flavor's disk is too small", "1073741824", "2147483648"}},
 		"not in cluster, no fetcher": {func(s *virt.InstanceSpec) { s.Image.Location = nil }, fault.Invalid, []string{"not in this deployment's Ceph cluster"}},
-		"missing snapshot": {func(s *virt.InstanceSpec) { s.Image.Location.Snap = "nope" }, fault.Invalid, []string{"is missing"}},
-		"define refused":   {func(s *virt.InstanceSpec) { s.Name = "bad/name"; s.EphemeralGB = 1; s.SwapMiB = 16 }, fault.Internal, []string{"refused the definition"}},
-		"bad disk bus":     {func(s *virt.InstanceSpec) { s.Image.Properties.DiskBus = "floppy" }, fault.Invalid, []string{"floppy"}},
+		"missing snapshot":           {func(s *virt.InstanceSpec) { s.Image.Location.Snap = "nope" }, fault.Invalid, []string{"is missing"}},
+		"define refused":             {func(s *virt.InstanceSpec) { s.Name = "bad/name"; s.EphemeralGB = 1; s.SwapMiB = 16 }, fault.Internal, []string{"refused the definition"}},
+		"bad disk bus":               {func(s *virt.InstanceSpec) { s.Image.Properties.DiskBus = "floppy" }, fault.Invalid, []string{"floppy"}},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
