@@ -71,6 +71,7 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer pool.Close()
+	rbd.TuneMalloc()
 	cluster, err := ceph.Connect(ctx, ceph.Config{ConfPath: rbd.CephConf.Get(conf), User: rbd.User.Get(conf)})
 	if err != nil {
 		return err

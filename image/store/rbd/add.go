@@ -2,12 +2,8 @@ package rbd
 
 import (
 	"context"
-	"crypto/md5"
-	"crypto/sha512"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 
 	"github.com/gostack/gostack/services/ceph"
@@ -40,8 +36,9 @@ func (s *Store) Add(ctx context.Context, id string, r io.Reader, size int64) (St
 		return Stored{}, fmt.Errorf("store image %s: %w", id, err)
 	}
 	spec := ceph.ImageSpec(s.pool, id)
-	sums := newHashes()
-	n, err := s.cluster.Import(ctx, spec, io.TeeReader(r, sums), ceph.ImportOptions{
+	sums := newHashReader(r)
+	defer sums.close()
+	n, err := s.cluster.Import(ctx, spec, sums, ceph.ImportOptions{
 		Size:   size,
 		Create: ceph.CreateOptions{Order: s.order()},
 		Stream: s.streamOptions(),
@@ -60,12 +57,13 @@ func (s *Store) Add(ctx context.Context, id string, r io.Reader, size int64) (St
 	if err != nil {
 		return Stored{}, s.undo(ctx, spec, fmt.Errorf("snapshot image %s: %w", id, err))
 	}
+	checksum, multihash := sums.sums()
 	return Stored{
 		Location:  Location{FSID: fsid, Pool: s.pool, Image: id, Snap: Snap},
 		Size:      n,
-		Checksum:  hex.EncodeToString(sums.md5.Sum(nil)),
+		Checksum:  checksum,
 		HashAlgo:  HashAlgo,
-		HashValue: hex.EncodeToString(sums.sha.Sum(nil)),
+		HashValue: multihash,
 	}, nil
 }
 
@@ -77,17 +75,4 @@ func (s *Store) undo(ctx context.Context, spec ceph.Spec, cause error) error {
 		return errors.Join(cause, fmt.Errorf("also could not remove %s: %w", spec, err))
 	}
 	return cause
-}
-
-// hashes computes Glance's checksum and multihash of a stream.
-type hashes struct {
-	md5, sha hash.Hash
-}
-
-func newHashes() *hashes { return &hashes{md5: md5.New(), sha: sha512.New()} }
-
-func (h *hashes) Write(p []byte) (int, error) {
-	h.md5.Write(p)
-	h.sha.Write(p)
-	return len(p), nil
 }

@@ -10,6 +10,11 @@ import (
 	"github.com/gostack/gostack/services/fault"
 )
 
+// inFlight is how many chunks a transfer keeps in flight to RBD: two
+// keep the OSDs busy while bounding memory (each chunk is a buffer here
+// and one in librados).
+const inFlight = 2
+
 // DefaultChunkSize is rbd_store_chunk_size's default, 8 MiB.
 const DefaultChunkSize = 8 << 20
 
@@ -70,7 +75,7 @@ func (s *Store) spec(loc Location) ceph.Spec {
 }
 
 func (s *Store) streamOptions() ceph.StreamOptions {
-	return ceph.StreamOptions{ChunkSize: s.chunk}
+	return ceph.StreamOptions{ChunkSize: s.chunk, InFlight: inFlight}
 }
 
 // order is log2 of the chunk size, the RBD object order glance_store
