@@ -1,0 +1,261 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gostack/gostack/services/ceph"
+	"github.com/gostack/gostack/services/testenv"
+)
+
+// These tests drive the dev cloud (`make dev`) with the real openstack
+// client: the compute workflows of COMPAT §3.4-3.7 and the must-shows of
+// issue 6, on real nova-api, conductor, scheduler, compute, libvirt and
+// Ceph.
+
+type osc struct {
+	t   *testing.T
+	env map[string]string
+}
+
+func (o osc) cmd(args ...string) *exec.Cmd {
+	cmd := exec.Command("openstack", args...)
+	cmd.Env = []string{"HOME=" + os.TempDir(), "PATH=" + os.Getenv("PATH")}
+	for k, v := range testenv.OpenRC(o.t) {
+		if _, ok := o.env[k]; !ok {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+	}
+	for k, v := range o.env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	return cmd
+}
+
+// run runs the client and fails the test unless it succeeds.
+func (o osc) run(args ...string) string {
+	o.t.Helper()
+	if _, err := exec.LookPath("openstack"); err != nil {
+		o.t.Fatalf("the openstack client (python3-openstackclient) is not installed: %v", err)
+	}
+	out, err := o.cmd(args...).CombinedOutput()
+	if err != nil {
+		o.t.Fatalf("openstack %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// fail runs the client expecting a failure and returns its output.
+func (o osc) fail(args ...string) string {
+	o.t.Helper()
+	out, err := o.cmd(args...).CombinedOutput()
+	if err == nil {
+		o.t.Fatalf("openstack %s succeeded, want a failure:\n%s", strings.Join(args, " "), out)
+	}
+	return string(out)
+}
+
+func (o osc) json(args ...string) map[string]any {
+	o.t.Helper()
+	out := o.run(append(args, "-f", "json")...)
+	var m map[string]any
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		o.t.Fatalf("openstack %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return m
+}
+
+// quietly runs a cleanup command, ignoring failures.
+func (o osc) quietly(args ...string) { _ = o.cmd(args...).Run() }
+
+// poll calls fn until it returns true or the deadline passes.
+func poll(t *testing.T, what string, d time.Duration, fn func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !fn() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", d, what)
+		}
+		time.Sleep(2 * time.Second)
+	}
+}
+
+func rbdParent(t *testing.T, image string) (ceph.Spec, bool) {
+	t.Helper()
+	conf, user := testenv.Ceph(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c, err := ceph.Connect(ctx, ceph.Config{ConfPath: conf, User: user})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	p, ok, err := c.Parent(ctx, ceph.ImageSpec("vms", image))
+	if err != nil {
+		return ceph.Spec{}, false
+	}
+	return p, ok
+}
+
+func virshDomains(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("virsh", "-c", testenv.LibvirtURI(t), "list", "--all", "--uuid").CombinedOutput()
+	if err != nil {
+		t.Fatalf("virsh list: %v\n%s", err, out)
+	}
+	return string(out)
+}
+
+// TestOpenStackClientCompute is the compute must-show: flavor, keypair,
+// a server booted from its RBD clone, console, power actions, delete, and
+// the admin views.
+func TestOpenStackClientCompute(t *testing.T) {
+	src := testenv.Require(t, "GOSTACK_TINY_IMAGE")
+	admin := osc{t: t}
+	sfx := strings.ReplaceAll(time.Now().Format("150405.000"), ".", "")
+	flavor, key, image, server := "osc-f-"+sfx, "osc-k-"+sfx, "osc-img-"+sfx, "osc-vm-"+sfx
+
+	admin.run("flavor", "create", "--ram", "128", "--disk", "1", "--vcpus", "1", flavor)
+	t.Cleanup(func() { admin.quietly("flavor", "delete", flavor) })
+	kp := admin.run("keypair", "create", key)
+	t.Cleanup(func() { admin.quietly("keypair", "delete", key) })
+	if !strings.Contains(kp, "PRIVATE KEY") {
+		t.Errorf("keypair create printed no private key:\n%s", kp)
+	}
+	img := admin.json("image", "create", "--file", src, "--disk-format", "raw", "--container-format", "bare", image)
+	imageID := img["id"].(string)
+	t.Cleanup(func() { admin.quietly("image", "delete", imageID) })
+
+	created := admin.json("--os-compute-api-version", "2.37", "server", "create", "--image", image, "--flavor", flavor,
+		"--key-name", key, "--network", "none", "--wait", server)
+	id := created["id"].(string)
+	t.Cleanup(func() { admin.quietly("server", "delete", "--wait", id) })
+	if created["status"] != "ACTIVE" {
+		t.Fatalf("server create --wait: %v", created)
+	}
+	if p, ok := rbdParent(t, id+"_disk"); !ok || p.Pool != "images" || p.Image != imageID || p.Snap != "snap" {
+		t.Errorf("vms/%s_disk parent = %+v (%v), want images/%s@snap", id, p, ok, imageID)
+	}
+	booted := func(n int) func() bool {
+		return func() bool {
+			return strings.Count(admin.run("console", "log", "show", id), "tinyvm booted") >= n
+		}
+	}
+	poll(t, "the guest's boot marker on its console", 3*time.Minute, booted(1))
+
+	show := admin.json("server", "show", id)
+	if show["OS-EXT-STS:vm_state"] != "active" || show["OS-EXT-STS:power_state"] != "Running" && show["OS-EXT-STS:power_state"] != float64(1) {
+		t.Errorf("server show: %v", show)
+	}
+	status := func(want string) func() bool {
+		return func() bool { return admin.json("server", "show", id)["status"] == want }
+	}
+	admin.run("server", "stop", id)
+	poll(t, "SHUTOFF", 3*time.Minute, status("SHUTOFF"))
+	admin.run("server", "start", id)
+	poll(t, "ACTIVE after start", 2*time.Minute, status("ACTIVE"))
+	poll(t, "a fresh boot marker after start", 3*time.Minute, booted(2))
+	admin.run("server", "reboot", "--hard", id)
+	poll(t, "ACTIVE after reboot", 2*time.Minute, status("ACTIVE"))
+	poll(t, "a fresh boot marker after reboot", 3*time.Minute, booted(3))
+
+	events := admin.run("server", "event", "list", id, "-f", "value", "-c", "Action")
+	for _, a := range []string{"create", "stop", "start", "reboot"} {
+		if !strings.Contains(events, a) {
+			t.Errorf("server event list lacks %s:\n%s", a, events)
+		}
+	}
+	for _, args := range [][]string{
+		{"hypervisor", "list"}, {"compute", "service", "list"}, {"availability", "zone", "list", "--compute"},
+		{"quota", "show"}, {"limits", "show", "--absolute"},
+	} {
+		if out := admin.run(args...); !strings.Contains(out, "|") {
+			t.Errorf("%v printed no table:\n%s", args, out)
+		}
+	}
+	hv := admin.run("hypervisor", "list", "-f", "value", "-c", "ID")
+	if first := strings.Fields(hv); len(first) > 0 {
+		admin.run("hypervisor", "show", first[0])
+	}
+	if out := admin.run("compute", "service", "list", "-f", "value", "-c", "Binary", "-c", "State"); !strings.Contains(out, "nova-compute up") {
+		t.Errorf("compute service list:\n%s", out)
+	}
+
+	admin.run("server", "delete", "--wait", id)
+	if strings.Contains(virshDomains(t), id) {
+		t.Errorf("a libvirt domain is left for %s", id)
+	}
+	if _, ok := rbdParent(t, id+"_disk"); ok {
+		t.Errorf("vms/%s_disk is left after delete", id)
+	}
+}
+
+// TestOpenStackClientComputeIsolationAndLimits: another project can
+// neither see nor act on a server, a reader cannot create one, a quota
+// is enforced with upstream's 403, and a flavor too small for the image
+// is a 400.
+func TestOpenStackClientComputeIsolationAndLimits(t *testing.T) {
+	src := testenv.Require(t, "GOSTACK_TINY_IMAGE")
+	admin := osc{t: t}
+	sfx := strings.ReplaceAll(time.Now().Format("150405.000"), ".", "")
+	flavor, image := "osc-iso-f-"+sfx, "osc-iso-img-"+sfx
+	admin.run("flavor", "create", "--ram", "128", "--disk", "1", "--vcpus", "1", flavor)
+	t.Cleanup(func() { admin.quietly("flavor", "delete", flavor) })
+	img := admin.json("image", "create", "--file", src, "--disk-format", "raw", "--container-format", "bare", "--public", image)
+	imageID := img["id"].(string)
+	t.Cleanup(func() { admin.quietly("image", "delete", imageID) })
+
+	users := map[string]osc{}
+	for _, role := range []string{"member", "reader"} {
+		project, user, pw := "osc-"+role+"-"+sfx, "osc-"+role+"-"+sfx, "pw-"+sfx
+		admin.run("project", "create", project)
+		admin.run("user", "create", "--password", pw, "--project", project, user)
+		admin.run("role", "add", "--project", project, "--user", user, role)
+		t.Cleanup(func() { admin.quietly("user", "delete", user); admin.quietly("project", "delete", project) })
+		users[role] = osc{t: t, env: map[string]string{"OS_USERNAME": user, "OS_PASSWORD": pw, "OS_PROJECT_NAME": project}}
+	}
+	member, reader := users["member"], users["reader"]
+
+	// The admin's server is invisible to another project.
+	created := admin.json("--os-compute-api-version", "2.37", "server", "create", "--image", image, "--flavor", flavor,
+		"--network", "none", "osc-iso-vm-"+sfx)
+	id := created["id"].(string)
+	t.Cleanup(func() { admin.quietly("server", "delete", "--wait", id) })
+	if out := member.fail("server", "show", id); !strings.Contains(out, "No server with a name or ID") && !strings.Contains(out, "404") {
+		t.Errorf("another project's server show: %s", out)
+	}
+	if out := member.fail("server", "stop", id); !strings.Contains(out, "No server with a name or ID") && !strings.Contains(out, "404") {
+		t.Errorf("another project's server stop: %s", out)
+	}
+	member.fail("server", "delete", id)
+	if list := member.run("server", "list", "-f", "value", "-c", "ID"); strings.Contains(list, id) {
+		t.Errorf("another project lists the server")
+	}
+
+	// A reader cannot create.
+	out := reader.fail("--os-compute-api-version", "2.37", "server", "create", "--image", image, "--flavor", flavor, "--network", "none", "r-"+sfx)
+	if !strings.Contains(out, "403") || !strings.Contains(out, "os_compute_api:servers:create") {
+		t.Errorf("reader create: %s", out)
+	}
+
+	// Quota: no instances for the member's project.
+	project := member.env["OS_PROJECT_NAME"]
+	admin.run("quota", "set", "--instances", "0", project)
+	out = member.fail("--os-compute-api-version", "2.37", "server", "create", "--image", image, "--flavor", flavor, "--network", "none", "q-"+sfx)
+	if !strings.Contains(out, "403") || !strings.Contains(out, "Quota exceeded for instances") {
+		t.Errorf("over quota: %s", out)
+	}
+	admin.run("quota", "set", "--instances", "10", project)
+
+	// A flavor smaller than the image wants.
+	admin.run("image", "set", "--min-disk", "5", imageID)
+	out = member.fail("--os-compute-api-version", "2.37", "server", "create", "--image", image, "--flavor", flavor, "--network", "none", "s-"+sfx)
+	if !strings.Contains(out, "400") || !strings.Contains(out, "Flavor disk is 1073741824 bytes, minimum size is 5368709120 bytes") {
+		t.Errorf("flavor too small: %s", out)
+	}
+}
