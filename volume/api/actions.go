@@ -35,6 +35,12 @@ func (a *API) volumeAction(w http.ResponseWriter, r *http.Request) {
 			"os-volume_upload_image":   a.uploadImage,
 			"os-initialize_connection": a.initializeConnection,
 			"os-terminate_connection":  a.terminateConnection,
+			"os-reserve":               a.legacyAttachAction("os-reserve"),
+			"os-unreserve":             a.legacyAttachAction("os-unreserve"),
+			"os-attach":                a.legacyAttachAction("os-attach"),
+			"os-detach":                a.legacyAttachAction("os-detach"),
+			"os-begin_detaching":       a.legacyAttachAction("os-begin_detaching"),
+			"os-roll_detaching":        a.legacyAttachAction("os-roll_detaching"),
 		}[name]
 		if !ok {
 			fail(w, r, fault.New(fault.NotFound, "There is no such action: %s", name))
@@ -61,8 +67,18 @@ func (a *API) extend(w http.ResponseWriter, r *http.Request, arg json.RawMessage
 	if !ok {
 		return
 	}
-	if v.Status != "available" {
-		fail(w, r, fault.New(fault.Invalid, "Invalid volume: Volume %s status must be available to extend, but current status is: %s.", v.ID, v.Status))
+	from := []string{"available"}
+	if microversion.Of(r).AtLeast(3, 42) {
+		from = append(from, "in-use")
+		if v.Status == "in-use" {
+			if err := a.authorize(c, "volume:extend_attached_volume", v.ProjectID); err != nil {
+				fail(w, r, err)
+				return
+			}
+		}
+	}
+	if !contains(from, v.Status) {
+		fail(w, r, fault.New(fault.Invalid, "Invalid volume: Volume %s status must be %s to extend, but current status is: %s.", v.ID, orStr(from), v.Status))
 		return
 	}
 	if size <= v.Size {
@@ -78,16 +94,15 @@ func (a *API) extend(w http.ResponseWriter, r *http.Request, arg json.RawMessage
 		if err := a.checkQuota(ctx, tx, v.ProjectID, v.TypeName, 0, 0, size-v.Size); err != nil {
 			return err
 		}
-		_, err := tx.UpdateVolume(ctx, v.ID, []string{"available"}, store.VolumeUpdate{Status: &st})
+		_, err := tx.UpdateVolume(ctx, v.ID, from, store.VolumeUpdate{Status: &st})
 		return err
 	})
 	if err != nil {
 		fail(w, r, err)
 		return
 	}
-	_ = c
 	if err := a.rpc.ExtendVolume(auth.WithRPC(ctx), v.Host, v.ID, size); err != nil {
-		back := "available"
+		back := v.Status
 		_, _ = a.db.UpdateVolume(ctx, v.ID, nil, store.VolumeUpdate{Status: &back})
 		fail(w, r, fault.Wrap(err, fault.Unavailable, "The volume service is unavailable."))
 		return

@@ -17,7 +17,7 @@ import (
 
 // MaxVersion is the highest microversion served: every behaviour up to it
 // is implemented (api-ref/volume lists them).
-var MaxVersion = microversion.V(3, 5)
+var MaxVersion = microversion.V(3, 44)
 
 // Settings are cinder-api's options.
 type Settings struct {
@@ -86,6 +86,7 @@ func (a *API) Handler(cfg httpapi.Config, authn func(http.Handler) http.Handler)
 func (a *API) routes(r chi.Router) {
 	r.Get("/volumes", a.listVolumes(false))
 	r.Get("/volumes/detail", a.listVolumes(true))
+	r.With(microversion.Require(microversion.V(3, 12), microversion.Version{})).Get("/volumes/summary", a.volumeSummary)
 	r.Post("/volumes", a.createVolume)
 	r.Get("/volumes/{id}", a.showVolume)
 	r.Put("/volumes/{id}", a.updateVolume)
@@ -145,4 +146,13 @@ func (a *API) routes(r chi.Router) {
 	r.Get("/volume-transfers", a.listTransfers)
 	r.Get("/volume-transfers/detail", a.listTransfers)
 	r.Get("/extensions", a.extensions)
+
+	att := r.With(microversion.Require(microversion.V(3, 27), microversion.Version{}))
+	att.Get("/attachments", a.listAttachments(false))
+	att.Get("/attachments/detail", a.listAttachments(true))
+	att.Post("/attachments", a.createAttachment)
+	att.Get("/attachments/{id}", a.showAttachment)
+	att.Put("/attachments/{id}", a.updateAttachment)
+	att.Delete("/attachments/{id}", a.deleteAttachment)
+	att.Post("/attachments/{id}/action", a.attachmentAction)
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"sort"
 	"time"
 
@@ -10,6 +11,8 @@ import (
 
 	"github.com/gostack/gostack/services/fault"
 	"github.com/gostack/gostack/services/httpapi"
+	"github.com/gostack/gostack/services/httpapi/microversion"
+	"github.com/gostack/gostack/services/httpapi/pagination"
 	"github.com/gostack/gostack/services/httpapi/timefmt"
 	"github.com/gostack/gostack/services/servicegroup"
 	"github.com/gostack/gostack/volume/message"
@@ -56,7 +59,7 @@ func (a *API) availabilityZones(w http.ResponseWriter, r *http.Request) {
 	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"availabilityZoneInfo": items})
 }
 
-func (a *API) serviceView(s servicegroup.Service) map[string]any {
+func (a *API) serviceView(r *http.Request, s servicegroup.Service) map[string]any {
 	state := "down"
 	if servicegroup.IsUp(s, time.Now(), time.Duration(a.set.ServiceDownTime)*time.Second) {
 		state = "up"
@@ -77,9 +80,15 @@ func (a *API) serviceView(s servicegroup.Service) map[string]any {
 	if zone == "" {
 		zone = a.set.DefaultAZ
 	}
-	return map[string]any{"binary": s.Binary, "host": s.Host, "zone": zone, "status": status, "state": state,
-		"updated_at": timefmt.Naive(upd), "disabled_reason": reason, "frozen": false,
-		"replication_status": "not-capable", "active_backend_id": nil}
+	out := map[string]any{"binary": s.Binary, "host": s.Host, "zone": zone, "status": status, "state": state,
+		"updated_at": timefmt.Naive(upd), "disabled_reason": reason}
+	if s.Binary == "cinder-volume" {
+		out["frozen"], out["replication_status"], out["active_backend_id"] = false, "not-capable", nil
+	}
+	if microversion.Of(r).AtLeast(3, 7) {
+		out["cluster"] = nil
+	}
+	return out
 }
 
 // services is GET /os-services (admin).
@@ -101,7 +110,7 @@ func (a *API) services(w http.ResponseWriter, r *http.Request) {
 	}
 	items := []map[string]any{}
 	for _, s := range svcs {
-		items = append(items, a.serviceView(s))
+		items = append(items, a.serviceView(r, s))
 	}
 	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"services": items})
 }
@@ -177,9 +186,30 @@ func (a *API) pools(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	detail, _ := boolParam(httpapi.QueryOf(r).Get("detail"))
+	q := httpapi.QueryOf(r)
+	detail, _ := boolParam(q.Get("detail"))
+	var backendName string
+	if tref := q.Get("volume_type"); tref != "" && microversion.Of(r).AtLeast(3, 35) {
+		t, err := a.resolveType(r.Context(), c, tref)
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		backendName = t.ExtraSpecs["volume_backend_name"]
+	}
 	items := []map[string]any{}
 	for _, p := range pools {
+		if microversion.Of(r).AtLeast(3, 28) {
+			if n := q.Get("name"); n != "" && p.Name != n {
+				continue
+			}
+			if b := q.Get("backend_name"); b != "" && p.Capabilities.VolumeBackendName != b {
+				continue
+			}
+		}
+		if backendName != "" && p.Capabilities.VolumeBackendName != backendName {
+			continue
+		}
 		it := map[string]any{"name": p.Name}
 		if detail {
 			var caps map[string]any
@@ -225,11 +255,39 @@ func (a *API) listMessages(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
+	out := map[string]any{}
+	if microversion.Of(r).AtLeast(3, 5) {
+		p, err := pagination.Parse(r, pagination.Options{MaxLimit: a.set.OSAPIMaxLimit})
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		if p.Sort[0].Dir == "asc" {
+			slices.Reverse(ms)
+		}
+		if p.Marker != "" {
+			i := slices.IndexFunc(ms, func(m store.Message) bool { return m.ID == p.Marker })
+			if i < 0 {
+				fail(w, r, invalid("marker [%s] not found", p.Marker))
+				return
+			}
+			ms = ms[i+1:]
+		}
+		if len(ms) > p.Limit {
+			ms = ms[:p.Limit]
+		}
+		if len(ms) > 0 {
+			if l := pagination.CollectionLinks(r, p, len(ms), ms[len(ms)-1].ID); l != nil {
+				out["messages_links"] = l
+			}
+		}
+	}
 	items := []map[string]any{}
 	for _, m := range ms {
 		items = append(items, a.messageView(r, m))
 	}
-	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"messages": items})
+	out["messages"] = items
+	httpapi.WriteJSON(w, r, http.StatusOK, out)
 }
 
 func (a *API) messageFor(w http.ResponseWriter, r *http.Request, rule string) (store.Message, bool) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gostack/gostack/services/fault"
 	"github.com/gostack/gostack/services/httpapi"
+	"github.com/gostack/gostack/services/httpapi/microversion"
 	"github.com/gostack/gostack/volume/store"
 )
 
@@ -227,6 +228,9 @@ func (a *API) limits(w http.ResponseWriter, r *http.Request) {
 	}
 	pid := c.project()
 	if t := httpapi.QueryOf(r).Get("tenant_id"); t != "" && c.isAdmin() {
+		pid = t
+	}
+	if t := httpapi.QueryOf(r).Get("project_id"); t != "" && c.isAdmin() && microversion.Of(r).AtLeast(3, 39) {
 		pid = t
 	}
 	if err := a.authorize(c, "limits_extension:used_limits", pid); err != nil {

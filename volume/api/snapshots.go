@@ -12,6 +12,7 @@ import (
 	"github.com/gostack/gostack/services/auth"
 	"github.com/gostack/gostack/services/fault"
 	"github.com/gostack/gostack/services/httpapi"
+	"github.com/gostack/gostack/services/httpapi/microversion"
 	"github.com/gostack/gostack/services/httpapi/pagination"
 	"github.com/gostack/gostack/volume/store"
 )
@@ -99,7 +100,7 @@ func (a *API) createSnapshot(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, fault.Wrap(err, fault.Unavailable, "The volume service is unavailable."))
 		return
 	}
-	httpapi.WriteJSON(w, r, http.StatusAccepted, map[string]any{"snapshot": a.snapshotView(c, s)})
+	httpapi.WriteJSON(w, r, http.StatusAccepted, map[string]any{"snapshot": a.snapshotView(r, c, s)})
 }
 
 func (a *API) snapshotFor(w http.ResponseWriter, r *http.Request, rule string) (caller, store.Snapshot, bool) {
@@ -129,7 +130,7 @@ func (a *API) showSnapshot(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"snapshot": a.snapshotView(c, s)})
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"snapshot": a.snapshotView(r, c, s)})
 }
 
 // listSnapshots is GET /snapshots and /snapshots/detail.
@@ -155,6 +156,17 @@ func (a *API) listSnapshots(detail bool) http.HandlerFunc {
 		if f.Name == "" {
 			f.Name = q.Get("display_name")
 		}
+		if microversion.Of(r).AtLeast(3, 34) {
+			f.NameLike = q.Get("name~")
+		}
+		if m := q.Get("metadata"); m != "" && microversion.Of(r).AtLeast(3, 22) {
+			md, err := parseDictParam(m)
+			if err != nil {
+				fail(w, r, err)
+				return
+			}
+			f.Metadata = md
+		}
 		if all, _ := boolParam(q.Get("all_tenants")); all && c.isAdmin() {
 			f.ProjectID = q.Get("project_id")
 		}
@@ -169,7 +181,7 @@ func (a *API) listSnapshots(detail bool) http.HandlerFunc {
 		}
 		items := make([]map[string]any, 0, len(snaps))
 		for _, s := range snaps {
-			v := a.snapshotView(c, s)
+			v := a.snapshotView(r, c, s)
 			if !detail {
 				delete(v, "os-extended-snapshot-attributes:progress")
 				delete(v, "os-extended-snapshot-attributes:project_id")
@@ -227,7 +239,7 @@ func (a *API) updateSnapshot(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"snapshot": a.snapshotView(c, s)})
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"snapshot": a.snapshotView(r, c, s)})
 }
 
 // deleteSnapshot is DELETE /snapshots/{id}.

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/gostack/gostack/services/httpapi"
+	"github.com/gostack/gostack/services/httpapi/microversion"
 	"github.com/gostack/gostack/services/httpapi/timefmt"
 	"github.com/gostack/gostack/volume/store"
 )
@@ -27,7 +28,7 @@ func volumeSummary(r *http.Request, v store.Volume) map[string]any {
 
 // volumeDetail is cinder's detail view with the extended attributes the
 // caller's policy allows (host, tenant, migration status, image metadata).
-func (a *API) volumeDetail(r *http.Request, c caller, v store.Volume) map[string]any {
+func (a *API) volumeDetail(r *http.Request, c caller, v store.Volume, atts []store.Attachment) map[string]any {
 	bootable := "false"
 	if v.Bootable {
 		bootable = "true"
@@ -36,7 +37,7 @@ func (a *API) volumeDetail(r *http.Request, c caller, v store.Volume) map[string
 	if md == nil {
 		md = map[string]string{}
 	}
-	attachments := []any{}
+	attachments := volumeAttachments(c, atts)
 	out := map[string]any{
 		"id": v.ID, "status": v.Status, "size": v.Size, "availability_zone": v.AvailabilityZone,
 		"created_at": timefmt.Naive(v.CreatedAt), "updated_at": timefmt.Nullable(timefmt.Naive, v.UpdatedAt),
@@ -48,6 +49,13 @@ func (a *API) volumeDetail(r *http.Request, c caller, v store.Volume) map[string
 	}
 	if c.isAdmin() {
 		out["migration_status"] = v.MigrationStatus
+	}
+	mv := microversion.Of(r)
+	if mv.AtLeast(3, 13) {
+		out["group_id"] = nil
+	}
+	if mv.AtLeast(3, 21) && c.isAdmin() {
+		out["provider_id"] = nil
 	}
 	if a.allowed(c, "volume_extension:volume_host_attribute", v.ProjectID) {
 		var host any
@@ -69,7 +77,7 @@ func (a *API) volumeDetail(r *http.Request, c caller, v store.Volume) map[string
 	return out
 }
 
-func (a *API) snapshotView(c caller, s store.Snapshot) map[string]any {
+func (a *API) snapshotView(r *http.Request, c caller, s store.Snapshot) map[string]any {
 	out := map[string]any{
 		"id": s.ID, "created_at": timefmt.Naive(s.CreatedAt), "updated_at": timefmt.Nullable(timefmt.Naive, s.UpdatedAt),
 		"name": s.Name, "description": s.Description, "volume_id": s.VolumeID, "status": s.Status,
@@ -78,6 +86,9 @@ func (a *API) snapshotView(c caller, s store.Snapshot) map[string]any {
 	if a.allowed(c, "volume_extension:extended_snapshot_attributes", s.ProjectID) {
 		out["os-extended-snapshot-attributes:progress"] = s.Progress
 		out["os-extended-snapshot-attributes:project_id"] = s.ProjectID
+	}
+	if microversion.Of(r).AtLeast(3, 41) {
+		out["user_id"] = s.UserID
 	}
 	return out
 }

@@ -151,7 +151,7 @@ func (a *API) createVolume(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, fault.Wrap(err, fault.Unavailable, "The scheduler is unavailable; volume %s was not created.", v.ID))
 		return
 	}
-	httpapi.WriteJSON(w, r, http.StatusAccepted, map[string]any{"volume": a.volumeDetail(r, c, v)})
+	httpapi.WriteJSON(w, r, http.StatusAccepted, map[string]any{"volume": a.volumeDetail(r, c, v, nil)})
 }
 
 // prepareVolume validates a create request into a row and a request spec.
@@ -363,7 +363,7 @@ func (a *API) showVolume(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"volume": a.volumeDetail(r, c, v)})
+	a.writeVolume(w, r, c, v)
 }
 
 // listVolumes is GET /volumes and /volumes/detail.
@@ -395,6 +395,9 @@ func (a *API) listVolumes(detail bool) http.HandlerFunc {
 		f.Name = q.Get("name")
 		if f.Name == "" {
 			f.Name = q.Get("display_name")
+		}
+		if microversion.Of(r).AtLeast(3, 34) {
+			f.NameLike = q.Get("name~")
 		}
 		f.Status, f.AZ = q.Get("status"), q.Get("availability_zone")
 		if b := q.Get("bootable"); b != "" {
@@ -430,10 +433,17 @@ func (a *API) listVolumes(detail bool) http.HandlerFunc {
 			fail(w, r, err)
 			return
 		}
+		atts := map[string][]store.Attachment{}
+		if detail {
+			if atts, err = a.attachmentsOf(r.Context(), vols); err != nil {
+				fail(w, r, err)
+				return
+			}
+		}
 		items := make([]map[string]any, 0, len(vols))
 		for _, v := range vols {
 			if detail {
-				items = append(items, a.volumeDetail(r, c, v))
+				items = append(items, a.volumeDetail(r, c, v, atts[v.ID]))
 			} else {
 				items = append(items, volumeSummary(r, v))
 			}
@@ -544,7 +554,7 @@ func (a *API) updateVolume(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"volume": a.volumeDetail(r, c, v)})
+	a.writeVolume(w, r, c, v)
 }
 
 func mustJSON(v any) []byte { b, _ := json.Marshal(v); return b }
@@ -634,3 +644,40 @@ func contains(list []string, s string) bool {
 }
 
 var _ = fmt.Sprint
+
+// writeVolume answers 200 with the volume's detail view.
+func (a *API) writeVolume(w http.ResponseWriter, r *http.Request, c caller, v store.Volume) {
+	atts, err := a.attachmentsOf(r.Context(), []store.Volume{v})
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"volume": a.volumeDetail(r, c, v, atts[v.ID])})
+}
+
+// volumeSummary is GET /volumes/summary (3.12; metadata from 3.36).
+func (a *API) volumeSummary(w http.ResponseWriter, r *http.Request) {
+	c, err := callerOf(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if err := a.authorize(c, "volume:get_all", ""); err != nil {
+		fail(w, r, err)
+		return
+	}
+	project := c.project()
+	if all, _ := boolParam(httpapi.QueryOf(r).Get("all_tenants")); all && c.isAdmin() {
+		project = ""
+	}
+	n, size, meta, err := a.db.Summary(r.Context(), project)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	out := map[string]any{"total_count": n, "total_size": size}
+	if microversion.Of(r).AtLeast(3, 36) {
+		out["metadata"] = meta
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"volume-summary": out})
+}

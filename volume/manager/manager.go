@@ -42,6 +42,7 @@ type Manager struct {
 	log    *slog.Logger
 	open   func(ctx context.Context) (driver.Driver, error)
 
+	initMu sync.Mutex
 	mu     sync.RWMutex
 	drv    driver.Driver
 	drvErr error
@@ -61,17 +62,31 @@ func New(cfg Config, db *store.Store, sg *servicegroup.Store, rc *rpcapi.Client,
 		log: log.With("backend", cfg.Host)}
 }
 
+// driver returns the backend's driver, connecting it first if a message
+// arrives before the start-up connection finished or after it failed.
 func (m *Manager) driver() (driver.Driver, error) {
+	if d := m.current(); d != nil {
+		return d, nil
+	}
+	m.initDriver(context.Background())
+	if d := m.current(); d != nil {
+		return d, nil
+	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	if m.drv == nil {
-		return nil, fault.Wrap(m.drvErr, fault.Unavailable, "Volume driver of %s is not initialized.", m.cfg.Host)
-	}
-	return m.drv, nil
+	return nil, fault.Wrap(m.drvErr, fault.Unavailable, "Volume driver of %s is not initialized.", m.cfg.Host)
+}
+
+func (m *Manager) current() driver.Driver {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.drv
 }
 
 func (m *Manager) initDriver(ctx context.Context) bool {
-	if _, err := m.driver(); err == nil {
+	m.initMu.Lock()
+	defer m.initMu.Unlock()
+	if m.current() != nil {
 		return true
 	}
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -136,8 +151,8 @@ func (m *Manager) Run(ctx context.Context) error {
 // report sends the backend's capabilities to the schedulers; an
 // uninitialized or failing driver reports nothing, as upstream.
 func (m *Manager) report(ctx context.Context) {
-	d, err := m.driver()
-	if err != nil {
+	d := m.current()
+	if d == nil {
 		return
 	}
 	cctx, cancel := context.WithTimeout(ctx, 20*time.Second)

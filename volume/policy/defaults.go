@@ -94,6 +94,10 @@ func Defaults() []policy.Rule {
 		{"message:delete", projectMember, "DELETE /messages/{message_id}"},
 		{"volume:get_all_transfers", projectReader, "GET /os-volume-transfer"},
 		{"volume:get_all_admin", adminAPI, "GET /volumes?all_tenants=1"},
+		{"volume:attachment_create", projectMember, "POST /attachments"},
+		{"volume:attachment_update", projectMember, "PUT /attachments/{attachment_id}"},
+		{"volume:attachment_delete", projectMember, "DELETE /attachments/{attachment_id}"},
+		{"volume:attachment_complete", projectMember, "POST /attachments/{attachment_id}/action (os-complete)"},
 	} {
 		rules = append(rules, policy.Rule{Name: r.name, Check: r.check, ScopeTypes: []string{"project"},
 			Description: r.name, Operations: ops(r.op)})

@@ -137,6 +137,7 @@ type SnapshotFilter struct {
 	ProjectID string
 	VolumeID  string
 	Name      string
+	NameLike  string
 	Status    string
 	Metadata  map[string]string
 }
@@ -167,6 +168,9 @@ func (s *Store) ListSnapshots(ctx context.Context, f SnapshotFilter, sorts []Sor
 	}
 	if f.Name != "" {
 		conds = append(conds, "s.display_name = "+arg(f.Name))
+	}
+	if f.NameLike != "" {
+		conds = append(conds, "s.display_name ILIKE "+arg("%"+likeEscape(f.NameLike)+"%"))
 	}
 	if f.Status != "" {
 		conds = append(conds, "s.status = "+arg(f.Status))

@@ -228,6 +228,7 @@ type VolumeFilter struct {
 	ProjectID string // "" means every project (all_tenants for admins)
 	Host      string // the backend prefix host@backend, for the manager
 	Name      string
+	NameLike  string // cinder's name~ filter (3.34): a substring, case-insensitive
 	Status    string
 	AZ        string
 	Bootable  *bool
@@ -264,6 +265,9 @@ func (s *Store) ListVolumes(ctx context.Context, f VolumeFilter, sorts []Sort, m
 	}
 	if f.Name != "" {
 		conds = append(conds, "v.display_name = "+arg(f.Name))
+	}
+	if f.NameLike != "" {
+		conds = append(conds, "v.display_name ILIKE "+arg("%"+likeEscape(f.NameLike)+"%"))
 	}
 	if f.Status != "" {
 		conds = append(conds, "v.status = "+arg(f.Status))
@@ -453,3 +457,24 @@ type Usage struct {
 
 // TypeUsage is what a project holds of one volume type.
 type TypeUsage struct{ Volumes, Gigabytes, Snapshots int }
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
+}
+
+// Summary is a project's volume count and size, and the distinct metadata.
+func (s *Store) Summary(ctx context.Context, project string) (count, size int, meta map[string][]string, err error) {
+	err = s.pool.QueryRow(ctx, `SELECT count(*), coalesce(sum(size),0) FROM volumes WHERE ($1 = '' OR project_id = $1)`, project).Scan(&count, &size)
+	if err != nil {
+		return 0, 0, nil, fmt.Errorf("volume summary: %w", err)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT m.key, m.value FROM volumes v, jsonb_each_text(v.metadata) m
+		WHERE ($1 = '' OR v.project_id = $1) ORDER BY 1, 2`, project)
+	if err != nil {
+		return 0, 0, nil, fmt.Errorf("volume summary: %w", err)
+	}
+	meta = map[string][]string{}
+	var k, v string
+	_, err = pgx.ForEachRow(rows, []any{&k, &v}, func() error { meta[k] = append(meta[k], v); return nil })
+	return count, size, meta, err
+}
