@@ -82,8 +82,10 @@ func (r *recorder) cast(name string) error {
 	r.casts = append(r.casts, name)
 	return nil
 }
-func (r *recorder) StopInstance(_ context.Context, _ objects.Instance, _ bool) error { return r.cast("stop") }
-func (r *recorder) StartInstance(context.Context, objects.Instance) error           { return r.cast("start") }
+func (r *recorder) StopInstance(_ context.Context, _ objects.Instance, _ bool) error {
+	return r.cast("stop")
+}
+func (r *recorder) StartInstance(context.Context, objects.Instance) error { return r.cast("start") }
 func (r *recorder) RebootInstance(_ context.Context, _ objects.Instance, t string) error {
 	return r.cast("reboot " + t)
 }
