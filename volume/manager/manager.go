@@ -403,6 +403,11 @@ func (m *Manager) deleteVolume(ctx context.Context, a rpcapi.VolumeRef) (struct{
 		return struct{}{}, err
 	}
 	d, err := m.driver()
+	if err != nil && v.LaunchedAt == nil {
+		// Never created on the backend (a failed create removes what it
+		// made): nothing to clean up there.
+		return struct{}{}, m.db.DeleteVolume(ctx, v.ID)
+	}
 	if err != nil {
 		m.log.Error("cannot delete volume: driver not initialized", "volume", v.ID)
 		m.setStatus(ctx, v.ID, "error_deleting")
