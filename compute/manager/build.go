@@ -14,6 +14,8 @@ import (
 // _do_build_and_run_instance. The outcome is reported through the
 // conductor; the cast itself never fails back to its sender.
 func (m *Manager) buildAndRunInstance(ctx context.Context, a computeapi.BuildAndRunInstanceArgs) (Empty, error) {
+	ctx, cancel := workContext(ctx, buildTimeout)
+	defer cancel()
 	uuid := a.Instance.UUID
 	unlock := m.locks.lock(uuid)
 	defer unlock()

@@ -22,6 +22,20 @@ func detached(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), reportTimeout)
 }
 
+// Time limits of the work a message starts. The work runs on a context of
+// its own (keeping the message's rpc.Context), not the server's: on a
+// graceful stop nova-compute finishes what it started (rpc.Server.Serve
+// waits for running handlers) instead of leaving guests half built.
+const (
+	buildTimeout  = 15 * time.Minute
+	actionTimeout = 5 * time.Minute
+)
+
+// workContext detaches ctx from the server's cancellation, bounded by d.
+func workContext(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), d)
+}
+
 func requestID(ctx context.Context) string {
 	rc, _ := rpc.FromContext(ctx)
 	return rc.RequestID

@@ -17,6 +17,8 @@ import (
 	amqp "github.com/rabbitmq/amqp091-go"
 
 	"github.com/gostack/gostack/compute/computeapi"
+	"github.com/gostack/gostack/compute/conductor"
+	"github.com/gostack/gostack/compute/conductorapi"
 	"github.com/gostack/gostack/compute/manager"
 	"github.com/gostack/gostack/compute/objects"
 	"github.com/gostack/gostack/compute/store"
@@ -34,8 +36,9 @@ import (
 )
 
 // The manager tests run the real libvirt driver (QEMU under TCG, RBD disks
-// as a restricted cephx user of their own, like nova's), real RPC on an
-// exchange and topics of their own, and a real nova database.
+// as a restricted cephx user of their own, like nova's), the real
+// conductor and scheduler over real RPC on an exchange and topics of their
+// own, and a real nova database.
 const (
 	testUser       = "gostack-compute-test"
 	testSecretUUID = "0d9e3c1a-7b54-4f61-8a2e-3c6b9d4e5f70"
@@ -147,40 +150,49 @@ func newRig(t testing.TB) *rig {
 	}
 	t.Cleanup(func() { r.driver.Close() })
 
-	// RPC on an exchange of the test's own: the database side of the
-	// conductor, and the compute manager.
+	// RPC on an exchange of the test's own: the real scheduler and
+	// conductor (compute/conductor) on the test's database, and the manager.
 	url := testenv.AMQPURL(t)
 	exchange := "mtest_" + randHex(4)
 	r.condT = rpc.Target{Exchange: exchange, Topic: "condtest" + randHex(3)}
+	schedT := rpc.Target{Exchange: exchange, Topic: "schedtest" + randHex(3)}
 	r.tr, err = rpc.Open(rpc.Config{TransportURL: url, ControlExchange: exchange, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srvCtx, stopSrv := context.WithCancel(context.Background())
-	cond := rpc.NewServer(r.tr, r.condT)
-	(&dbConductor{st: r.st, nodes: r.nodes, svcs: r.svcs}).register(cond)
-	condDone := make(chan error, 1)
-	go func() { condDone <- cond.Serve(srvCtx) }()
 	r.client = rpc.NewClient(r.tr)
 	r.compute = computeapi.NewClientFor(r.client, r.topic)
+	srvCtx, stopSrv := context.WithCancel(context.Background())
+	cond := rpc.NewServer(r.tr, r.condT)
+	conductor.New(r.st, r.svcs, r.nodes, schedulerapi.NewClientFor(r.client, schedT), r.compute, testLogger()).Register(cond)
+	sched := rpc.NewServer(r.tr, schedT)
+	r.sched.Register(sched)
+	srvDone := make(chan error, 2)
+	go func() { srvDone <- cond.Serve(srvCtx) }()
+	go func() { srvDone <- sched.Serve(srvCtx) }()
 	t.Cleanup(func() {
 		r.stopManager()
-		r.client.Close()
 		stopSrv()
-		<-condDone
+		<-srvDone
+		<-srvDone
+		r.client.Close()
 		r.tr.Close()
 		if conn, err := amqp.Dial(strings.Replace(url, "rabbit://", "amqp://", 1)); err == nil {
 			if ch, err := conn.Channel(); err == nil {
-				for _, q := range []string{r.condT.Topic, r.topic, r.topic + "." + r.host} {
+				for _, q := range []string{r.condT.Topic, schedT.Topic, r.topic, r.topic + "." + r.host} {
 					_, _ = ch.QueueDelete(q, false, false, false)
 				}
 				_ = ch.ExchangeDelete(exchange, false, false)
-				_ = ch.ExchangeDelete(r.condT.Topic+"_fanout", false, false)
-				_ = ch.ExchangeDelete(r.topic+"_fanout", false, false)
+				for _, f := range []string{r.condT.Topic, schedT.Topic, r.topic} {
+					_ = ch.ExchangeDelete(f+"_fanout", false, false)
+				}
 			}
 			conn.Close()
 		}
 	})
+	if err := sched.Ready(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if err := cond.Ready(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -222,8 +234,9 @@ func (r *rig) eventually(what string, d time.Duration, cond func() bool) {
 	}
 }
 
-// boot creates an instance as nova-api does, has the scheduler place and
-// claim it, and casts build_and_run_instance as the conductor does.
+// boot creates an instance as nova-api does (building/scheduling, with
+// its create action) and casts build_instances to the conductor, which
+// has the scheduler place and claim it and casts build_and_run_instance.
 func (r *rig) boot(ctx context.Context, flavor objects.Flavor, image objects.ImageMeta) (objects.Instance, string) {
 	r.t.Helper()
 	reqID := "req-" + uuid.NewString()
@@ -235,24 +248,12 @@ func (r *rig) boot(ctx context.Context, flavor objects.Flavor, image objects.Ima
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	inst = made[0]
-	reply, err := r.sched.SelectDestinations(ctx, schedulerapi.RequestSpec{InstanceUUIDs: []string{inst.UUID}, ProjectID: "p1",
-		Resources: schedulerapi.Resources{VCPUs: flavor.VCPUs, MemoryMB: flavor.MemoryMB, RootGB: flavor.RootGB,
-			EphemeralGB: flavor.EphemeralGB, SwapMB: flavor.Swap}, ForceHosts: []string{r.host}})
-	if err != nil || reply.NoValidHost != nil {
-		r.t.Fatalf("schedule: %v %+v", err, reply.NoValidHost)
-	}
-	dest := reply.Destinations[0]
-	inst, err = r.st.UpdateInstance(ctx, inst.UUID, store.InstanceUpdate{Host: &dest.ServiceHost, Node: &dest.Nodename})
-	if err != nil {
-		r.t.Fatal(err)
-	}
 	cctx := rpc.WithContext(ctx, rpc.Context{RequestID: reqID, ProjectID: "p1", UserID: "u1"})
-	if err := r.compute.BuildAndRunInstance(cctx, dest.ServiceHost, computeapi.BuildAndRunInstanceArgs{
-		Instance: inst, Image: image, Node: dest.Nodename}); err != nil {
+	if err := r.client.Cast(cctx, r.condT, conductorapi.MethodBuildInstances, conductorapi.BuildInstances{
+		Instances: made, Image: image, ForceHost: r.host, RequestID: reqID}); err != nil {
 		r.t.Fatal(err)
 	}
-	return inst, reqID
+	return made[0], reqID
 }
 
 func (r *rig) image() objects.ImageMeta {
@@ -462,7 +463,8 @@ func TestStartUpCleansUp(t *testing.T) {
 	r.stopManager()
 
 	// A build cut short by a crash: claimed, spawning, its guest made.
-	inst, _ := r.boot(ctx, tiny, r.image()) // the cast waits in the queue
+	inst, _ := r.boot(ctx, tiny, r.image()) // the compute cast waits in the queue
+	r.eventually("the conductor to place the instance", 30*time.Second, func() bool { return r.get(inst.UUID).Host == r.host })
 	in, err := r.st.UpdateInstance(ctx, inst.UUID, store.InstanceUpdate{TaskState: ptr(objects.TaskSpawning)})
 	if err != nil {
 		t.Fatal(err)
@@ -512,3 +514,25 @@ func testLogger() *slog.Logger {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestNoValidHostThroughConductor: a flavor no host can take ends in ERROR
+// with a fault that says why, and leaves no claim.
+func TestNoValidHostThroughConductor(t *testing.T) {
+	r := newRig(t)
+	ctx := ctxT(t, 2*time.Minute)
+	r.startManager()
+	huge := tiny
+	huge.MemoryMB = 10 << 20
+	inst, reqID := r.boot(ctx, huge, r.image())
+	r.waitState(inst.UUID, objects.VMError, "")
+	faults, _ := r.st.LatestFaults(ctx, []string{inst.UUID})
+	if msg := faults[inst.UUID].Message; !strings.Contains(msg, "No valid host was found.") || !strings.Contains(msg, "MEMORY_MB") {
+		t.Fatalf("fault %q", msg)
+	}
+	if e := r.event(inst.UUID, reqID, "conductor_schedule_and_build_instances"); e.Result != objects.EventError {
+		t.Fatalf("schedule event %+v", e)
+	}
+	if u := r.used(); u != (placement.Usage{}) {
+		t.Fatalf("claims %+v", u)
+	}
+}

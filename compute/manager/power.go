@@ -2,6 +2,7 @@ package manager
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/gostack/gostack/compute/computeapi"
@@ -23,9 +24,18 @@ type powerAction struct {
 }
 
 func (m *Manager) runPowerAction(ctx context.Context, inst objects.Instance, act powerAction) (Empty, error) {
+	ctx, cancel := workContext(ctx, actionTimeout)
+	defer cancel()
 	uuid := inst.UUID
 	unlock := m.locks.lock(uuid)
 	defer unlock()
+	// A message delivered again (after a restart) finds its task done:
+	// do not act twice.
+	if cur, err := m.conductor.InstanceGet(ctx, conductorapi.InstanceGet{UUIDs: []string{uuid}}); err == nil &&
+		(len(cur) == 0 || !slices.Contains(act.expect, cur[0].TaskState)) {
+		m.log.InfoContext(ctx, "compute: action skipped: the instance is no longer waiting for it", "instance", uuid, "action", act.method)
+		return Empty{}, nil
+	}
 	ev := m.startEvent(ctx, uuid, act.method)
 	err := act.do(ctx, uuid)
 	if err != nil {
@@ -83,6 +93,8 @@ func (m *Manager) rebootInstance(ctx context.Context, a computeapi.RebootInstanc
 		pending = []string{objects.TaskRebootingHard, objects.TaskRebootPendingHard, objects.TaskRebooting}
 		started = objects.TaskRebootStartedHard
 	}
+	ctx, cancel := workContext(ctx, actionTimeout)
+	defer cancel()
 	// As nova: rebooting(_hard) -> reboot_started(_hard) -> None.
 	if _, err := m.update(ctx, a.Instance.UUID, conductorapi.Updates{TaskState: ptr(started)}, pending...); err != nil {
 		m.log.InfoContext(ctx, "compute: reboot not started: the instance changed", "instance", a.Instance.UUID, "error", err)

@@ -14,6 +14,8 @@ import (
 // and its disks, then have the conductor mark the instance deleted and
 // free its claim.
 func (m *Manager) terminateInstance(ctx context.Context, a computeapi.TerminateInstanceArgs) (Empty, error) {
+	ctx, cancel := workContext(ctx, actionTimeout)
+	defer cancel()
 	uuid := a.Instance.UUID
 	unlock := m.locks.lock(uuid)
 	defer unlock()
