@@ -31,6 +31,9 @@ type Guest struct {
 	ConsoleLog string
 	// VNCListen is the address VNC listens on (with autoport).
 	VNCListen string
+	// GuestAgent adds the qemu guest agent's virtio channel
+	// (hw_qemu_guest_agent).
+	GuestAgent bool
 
 	// For <metadata> and <sysinfo>.
 	Meta       virt.Metadata
@@ -145,6 +148,9 @@ func DomainXML(g Guest) (string, error) {
 	if g.ConsoleLog != "" {
 		d.Devices.Serials = []xChar{{Type: "pty", Log: &xCharLog{File: g.ConsoleLog, Append: "off"}, Target: &xCharTarget{Port: "0"}}}
 		d.Devices.Consoles = []xChar{{Type: "pty", Target: &xCharTarget{Type: "serial", Port: "0"}}}
+	}
+	if g.GuestAgent {
+		d.Devices.Channels = []xChannel{{Type: "unix", Target: xChannelTarget{Type: "virtio", Name: "org.qemu.guest_agent.0"}}}
 	}
 	d.Devices.Inputs = []xInput{{Type: "tablet", Bus: "usb"}}
 	listen := g.VNCListen
@@ -372,6 +378,7 @@ type (
 		Interfaces  []xInterface  `xml:"interface"`
 		Serials     []xChar       `xml:"serial"`
 		Consoles    []xChar       `xml:"console"`
+		Channels    []xChannel    `xml:"channel"`
 		Inputs      []xInput      `xml:"input"`
 		Graphics    []xGraphics   `xml:"graphics"`
 		Videos      []xVideo      `xml:"video"`
@@ -454,6 +461,14 @@ type (
 	xCharTarget struct {
 		Type string `xml:"type,attr,omitempty"`
 		Port string `xml:"port,attr"`
+	}
+	xChannel struct {
+		Type   string         `xml:"type,attr"`
+		Target xChannelTarget `xml:"target"`
+	}
+	xChannelTarget struct {
+		Type string `xml:"type,attr"`
+		Name string `xml:"name,attr"`
 	}
 	xInput struct {
 		Type string `xml:"type,attr"`

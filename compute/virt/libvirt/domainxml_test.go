@@ -74,6 +74,7 @@ func TestDomainXMLGolden(t *testing.T) {
 	g.VirtType = "kvm"
 	g.Disks = g.Disks[:1]
 	g.Disks[0].Bus, g.Disks[0].Dev = "scsi", "sda"
+	g.GuestAgent = true
 	g.Interfaces = []virt.Interface{{MACAddress: "fa:16:3e:00:00:01", Bridge: "br-os", TapName: "tap12345678-9a", MTU: 1450}}
 	got, err = DomainXML(g)
 	if err != nil {

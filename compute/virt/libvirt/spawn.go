@@ -29,6 +29,9 @@ func checkSpec(s virt.InstanceSpec) error {
 		return fault.New(fault.Invalid, "Instance %s has a negative disk size.", s.UUID)
 	case s.Image.ID == "":
 		return fault.New(fault.Invalid, "Instance %s has no image to boot from.", s.UUID)
+	case s.Image.Properties.FirmwareType != "" && s.Image.Properties.FirmwareType != "bios":
+		return fault.New(fault.Invalid, "Image %s asks for hw_firmware_type=%s; this compute host boots BIOS guests only.",
+			s.Image.ID, s.Image.Properties.FirmwareType)
 	}
 	return nil
 }
@@ -166,6 +169,13 @@ func (d *Driver) guestFor(spec virt.InstanceSpec, mons []ceph.MonAddr) (Guest, e
 		disks = append(disks, Disk{Pool: d.s.Pool, Image: n, Dev: dev, Bus: bus, Monitors: monitors,
 			AuthUser: d.s.RBDUser, SecretUUID: d.s.SecretUUID})
 	}
+	nics := make([]virt.Interface, len(spec.Interfaces))
+	for i, n := range spec.Interfaces {
+		if n.Model == "" {
+			n.Model = spec.Image.Properties.VIFModel
+		}
+		nics[i] = n
+	}
 	return Guest{
 		VirtType:    d.s.VirtType,
 		Name:        spec.Name,
@@ -176,7 +186,8 @@ func (d *Driver) guestFor(spec virt.InstanceSpec, mons []ceph.MonAddr) (Guest, e
 		MachineType: spec.Image.Properties.MachineType,
 		VideoModel:  spec.Image.Properties.VideoModel,
 		Disks:       disks,
-		Interfaces:  spec.Interfaces,
+		Interfaces:  nics,
+		GuestAgent:  spec.Image.Properties.QemuGuestAgent,
 		ConsoleLog:  d.consoleLog(spec.UUID),
 		Meta:        spec.Metadata,
 		FlavorDisk: Flavor{Name: spec.Metadata.FlavorName, MemoryMiB: spec.MemoryMiB, RootGB: spec.RootGB,

@@ -294,3 +294,33 @@ func fileSum(t *testing.T, path string) string {
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// TestGoldenXMLDefines has libvirt validate the golden domain XMLs against
+// its schema (define with VALIDATE, then undefine): the golden files are
+// not only stable but acceptable to the real libvirtd.
+func TestGoldenXMLDefines(t *testing.T) {
+	t.Parallel()
+	f := shared(t)
+	c, err := golibvirt.NewConnect(f.uri)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, name := range []string{"guest-rbd-qemu.xml", "guest-rbd-kvm-scsi-nic.xml"} {
+		raw, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := randomUUID()
+		x := strings.ReplaceAll(string(raw), "6b1c3b0e-6f57-4c53-9f0c-3f6f0a4d2b11", id)
+		x = strings.ReplaceAll(x, "instance-0000002a", "instance-xmltest-"+id[:8])
+		dom, err := c.DomainDefineXMLFlags(x, golibvirt.DOMAIN_DEFINE_VALIDATE)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if err := dom.Undefine(); err != nil {
+			t.Errorf("undefine: %v", err)
+		}
+		dom.Free()
+	}
+}
