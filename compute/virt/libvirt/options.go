@@ -70,8 +70,10 @@ func SettingsFrom(conf *config.Config) Settings {
 	}
 }
 
-// CephTimeout is how long nova-compute should wait for Ceph
-// (rbd_connect_timeout), for the ceph.Config the caller builds.
+// CephTimeout is the bound for nova-compute's ceph.Config.Timeout, which
+// covers the connection and every librados call after it: upstream's
+// rbd_connect_timeout covers only the connection, and a clone or removal
+// on a busy cluster must not fail after 5 s, so it is at least 30 s.
 func CephTimeout(conf *config.Config) time.Duration {
-	return time.Duration(RBDConnectTimeout.Get(conf)) * time.Second
+	return max(time.Duration(RBDConnectTimeout.Get(conf))*time.Second, 30*time.Second)
 }
