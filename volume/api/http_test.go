@@ -15,13 +15,13 @@ import (
 
 // session is an admin token and the volume endpoint of the dev cloud.
 type session struct {
-	t       *testing.T
+	t       testing.TB
 	token   string
 	project string
 	base    string // http://host:8776/v3/<project>
 }
 
-func adminSession(t *testing.T) *session {
+func adminSession(t testing.TB) *session {
 	t.Helper()
 	rc := testenv.OpenRC(t)
 	body := fmt.Sprintf(`{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":%q,"domain":{"name":%q},"password":%q}}},
