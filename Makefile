@@ -9,7 +9,7 @@ export GOFLAGS := -tags=pacific
 TEST_FLAGS ?= -count=1 -timeout 30m
 PKGS ?= ./...
 
-.PHONY: help dev stop clean status test test-deps unit vet check build image bench bench-keystone tempest-identity tempest-image bench-image terraform-example
+.PHONY: help dev stop clean status test test-deps unit vet check build image bench bench-keystone tempest-identity tempest-image tempest-volume tempest-network bench-image terraform-example
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -65,6 +65,12 @@ tempest-identity: ## tempest's identity API tests against `make dev` (long; not 
 
 tempest-image: ## tempest's image API tests against `make dev` (long; not in `make test`)
 	@bash devstack/tempest.sh image
+
+tempest-volume: ## tempest's volume API tests against `make dev` (long; not in `make test`)
+	@bash devstack/tempest.sh volume
+
+tempest-network: ## tempest's network API tests against `make dev` (long; not in `make test`)
+	@bash devstack/tempest.sh network
 
 bench-image: ## glance-api: 1 GiB upload/download vs rbd import/export, peak RSS, image-list latency with 1000 images
 	@bash devstack/bench-image.sh

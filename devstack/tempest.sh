@@ -17,7 +17,7 @@ source "$here/lib/common.sh"
 # shellcheck source=devstack/lib/tempest.sh
 source "$here/lib/tempest.sh"
 
-suite=${1:?usage: devstack/tempest.sh identity|image|volume|compute [REGEX]}
+suite=${1:?usage: devstack/tempest.sh identity|image|volume|compute|network [REGEX]}
 regex=${2:-"^tempest.api.$suite"}
 known=$here/tempest/$suite-known-failures.txt
 [ -f "$known" ] || known=/dev/null

@@ -41,7 +41,7 @@ tempest_workspace() {
 tempest_service_up() {
   local port
   case $1 in
-    glance) port=9292 ;; cinder) port=8776 ;; nova) port=8774 ;; *) return 1 ;;
+    glance) port=9292 ;; cinder) port=8776 ;; nova) port=8774 ;; neutron) port=9696 ;; *) return 1 ;;
   esac
   curl -fsS -o /dev/null --max-time 5 "http://$HOST_IP:$port/" 2>/dev/null ||
     curl -sS -o /dev/null --max-time 5 -w '%{http_code}' "http://$HOST_IP:$port/" 2>/dev/null | grep -q '^300$'
@@ -59,6 +59,10 @@ tempest_conf() {
     avail[$svc]=false
     tempest_service_up "$svc" && avail[$svc]=true
   done
+  # The network API is offered to the network suite only, until Nova
+  # attaches servers to it (other suites would start network tests).
+  avail[neutron]=false
+  [ "${suite:-}" = network ] && tempest_service_up neutron && avail[neutron]=true
   cat <<CONF
 # Written by devstack/lib/tempest.sh; rewritten on every run.
 [DEFAULT]
@@ -102,7 +106,7 @@ keystone = true
 nova = ${avail[nova]}
 glance = ${avail[glance]}
 cinder = ${avail[cinder]}
-neutron = false
+neutron = ${avail[neutron]}
 swift = false
 horizon = false
 
@@ -112,7 +116,7 @@ run_validation = false
 [enforce_scope]
 keystone = false
 CONF
-  for svc in glance cinder nova; do
+  for svc in glance cinder nova neutron; do
     [ "${avail[$svc]}" = true ] && [ -f "$REPO_DIR/devstack/tempest/$svc.conf" ] || continue
     render "$REPO_DIR/devstack/tempest/$svc.conf" "$TEMPEST_DIR/etc/$svc.part"
     echo

@@ -3,6 +3,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -96,6 +97,19 @@ func (a *API) Handler(cfg httpapi.Config, authn func(http.Handler) http.Handler)
 		r.Get("/quotas/{project}/details", a.quotaDetails)
 		r.Get("/availability_zones", a.listAZs)
 		r.Get("/floatingips", a.listFloatingIPs)
+		r.Get("/agents", a.listAgents)
 	})
-	return mux
+	return stripFormat(mux)
+}
+
+// stripFormat drops a ".json" suffix from the path, as neutron's routes
+// accept one on every resource (tempest asks for quotas/{id}/details.json).
+func stripFormat(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p, ok := strings.CutSuffix(r.URL.Path, ".json"); ok {
+			r.URL.Path = p
+			r.URL.RawPath = ""
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -145,7 +145,7 @@ func (a *API) createGroup(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	if g.Name == store.DefaultGroupName {
+	if strings.EqualFold(g.Name, store.DefaultGroupName) {
 		writeError(w, r, store.Errorf("SecurityGroupDefaultAlreadyExists", fault.Conflict, "Default security group already exists."))
 		return
 	}
@@ -202,8 +202,11 @@ func (a *API) updateGroup(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		if isDefault && name != store.DefaultGroupName {
+		if isDefault && body.has("name") {
 			return store.Errorf("SecurityGroupCannotUpdateDefault", fault.Conflict, "Updating default security group not allowed.")
+		}
+		if !isDefault && strings.EqualFold(name, store.DefaultGroupName) {
+			return store.Errorf("SecurityGroupDefaultAlreadyExists", fault.Conflict, "Default security group already exists.")
 		}
 		g.Name = name
 		if g.Description, err = body.str("description", 255, g.Description); err != nil {

@@ -116,6 +116,8 @@ func TestSecurityGroups(t *testing.T) {
 	if sgs := obj(r, "port")["security_groups"].([]any); len(sgs) != 1 || sgs[0] != def {
 		t.Errorf("port groups: %s", r.raw)
 	}
+	wantError(t, "rename to default", n.do(alice, "member", "PUT", "/v2.0/security-groups/"+webID, map[string]any{"security_group": map[string]any{"name": "Default"}}),
+		409, "SecurityGroupDefaultAlreadyExists", "Default security group already exists.")
 	r = n.do(alice, "member", "PUT", "/v2.0/security-groups/"+webID, map[string]any{"security_group": map[string]any{"name": "web2"}})
 	want(t, "rename", r, 200)
 	want(t, "delete", n.do(alice, "member", "DELETE", "/v2.0/security-groups/"+webID, nil), 204)
@@ -142,7 +144,7 @@ func TestQuotas(t *testing.T) {
 	want(t, "port 1", n.do(alice, "member", "POST", "/v2.0/ports", map[string]any{"port": map[string]any{"network_id": n.net}}), 201)
 	wantError(t, "port 2", n.do(alice, "member", "POST", "/v2.0/ports", map[string]any{"port": map[string]any{"network_id": n.net}}),
 		409, "OverQuota", "Quota exceeded for resources: ['port'].")
-	r = n.do(alice, "reader", "GET", "/v2.0/quotas/"+alice+"/details", nil)
+	r = n.do(alice, "reader", "GET", "/v2.0/quotas/"+alice+"/details.json", nil)
 	want(t, "details", r, 200)
 	if d := obj(r, "quota")["port"].(map[string]any); d["used"] != float64(1) || d["limit"] != float64(1) || d["reserved"] != float64(0) {
 		t.Errorf("details: %s", r.raw)
