@@ -61,6 +61,7 @@ type Disk struct {
 	AuthUser    string // cephx user without "client."; "" = no auth
 	SecretUUID  string // libvirt secret with the user's key
 	Serial      string // e.g. a volume id; optional
+	ReadOnly    bool
 }
 
 // Monitor is a Ceph monitor address for <host name port>.
@@ -227,6 +228,9 @@ func diskXML(d Disk) (xDisk, error) {
 		Target: xDiskTarget{Dev: d.Dev, Bus: bus},
 		Serial: d.Serial,
 	}
+	if d.ReadOnly {
+		x.ReadOnly = &struct{}{}
+	}
 	for _, m := range d.Monitors {
 		x.Source.Hosts = append(x.Source.Hosts, xHost{Name: m.Host, Port: m.Port})
 	}
@@ -386,13 +390,15 @@ type (
 		RNGs        []xRNG        `xml:"rng"`
 	}
 	xDisk struct {
-		Type   string      `xml:"type,attr"`
-		Device string      `xml:"device,attr"`
-		Driver xDiskDriver `xml:"driver"`
-		Auth   *xAuth      `xml:"auth"`
-		Source xDiskSource `xml:"source"`
-		Target xDiskTarget `xml:"target"`
-		Serial string      `xml:"serial,omitempty"`
+		XMLName  xml.Name    `xml:"disk"`
+		Type     string      `xml:"type,attr"`
+		Device   string      `xml:"device,attr"`
+		Driver   xDiskDriver `xml:"driver"`
+		Auth     *xAuth      `xml:"auth"`
+		Source   xDiskSource `xml:"source"`
+		Target   xDiskTarget `xml:"target"`
+		ReadOnly *struct{}   `xml:"readonly"`
+		Serial   string      `xml:"serial,omitempty"`
 	}
 	xDiskDriver struct {
 		Name    string `xml:"name,attr"`
@@ -501,3 +507,16 @@ type (
 		Value string `xml:",chardata"`
 	}
 )
+
+// DiskXML renders one disk element, for hot-plug.
+func DiskXML(d Disk) (string, error) {
+	x, err := diskXML(d)
+	if err != nil {
+		return "", err
+	}
+	out, err := xml.MarshalIndent(x, "", "  ")
+	if err != nil {
+		return "", err
+	}
+	return string(out), nil
+}

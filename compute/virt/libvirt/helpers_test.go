@@ -96,16 +96,13 @@ func buildFixture(t testing.TB) (*fixture, error) {
 	}
 	fixDone = append(fixDone, func() { os.RemoveAll(dir) })
 	f.keyring = filepath.Join(dir, "keyring")
-	out, err := exec.CommandContext(ctx, "ceph", "--conf", conf, "--id", adminUser, "auth", "get-or-create",
-		"client."+testUser, "mon", "profile rbd", "osd", "profile rbd pool=vms, profile rbd-read-only pool=images",
-		"-o", f.keyring).CombinedOutput()
-	if err != nil {
+	caps := []string{"mon", "profile rbd", "osd", "profile rbd pool=vms, profile rbd pool=volumes, profile rbd-read-only pool=images"}
+	// An older run may have made the user with other caps: set them first
+	// (this fails harmlessly when the user does not exist yet).
+	_ = exec.CommandContext(ctx, "ceph", append([]string{"--conf", conf, "--id", adminUser, "auth", "caps", "client." + testUser}, caps...)...).Run()
+	args := append([]string{"--conf", conf, "--id", adminUser, "auth", "get-or-create", "client." + testUser}, caps...)
+	if out, err := exec.CommandContext(ctx, "ceph", append(args, "-o", f.keyring)...).CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("create cephx user %s: %v: %s", testUser, err, out)
-	}
-	// The caps may differ from an older run's; set them.
-	if out, err := exec.CommandContext(ctx, "ceph", "--conf", conf, "--id", adminUser, "auth", "caps",
-		"client."+testUser, "mon", "profile rbd", "osd", "profile rbd pool=vms, profile rbd-read-only pool=images").CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("set caps of %s: %v: %s", testUser, err, out)
 	}
 	user, err := ceph.Connect(ctx, ceph.Config{ConfPath: conf, User: testUser, Keyring: f.keyring})
 	if err != nil {
