@@ -107,7 +107,7 @@ func run(ctx context.Context, args []string) error {
 	}
 	defer transport.Close()
 	host, _ := os.Hostname()
-	srv := rpc.NewServer(transport, rpc.Target{Topic: rpcapi.Topic, Server: host})
+	srv := rpc.NewServer(transport, rpc.Target{Exchange: rpcapi.Exchange, Topic: rpcapi.Topic, Server: host})
 	binding.New(st, logger).Register(srv)
 	rpcDone := make(chan error, 1)
 	rctx, cancel := context.WithCancel(ctx)

@@ -2,6 +2,7 @@ package binding_test
 
 import (
 	"context"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/gostack/gostack/migrations"
 	"github.com/gostack/gostack/services/db"
 	"github.com/gostack/gostack/services/fault"
+	"github.com/gostack/gostack/services/rpc"
 	"github.com/gostack/gostack/services/testenv"
 )
 
@@ -123,5 +125,54 @@ func TestExhaustionLeavesNothing(t *testing.T) {
 	}
 	if left, _ := st.PortsOfDevice(ctx, "vm-2"); len(left) != 0 {
 		t.Fatalf("leaked ports: %+v", left)
+	}
+}
+
+// TestOverRPC drives the seam as nova-conductor will: the rpcapi client
+// over the real RabbitMQ to the binding service, errors keeping their kind.
+func TestOverRPC(t *testing.T) {
+	_, svc, res := setup(t, "10.252.0.11")
+	tr, err := rpc.Open(rpc.Config{TransportURL: testenv.AMQPURL(t), ControlExchange: "nettest_" + store.NewID()[:8],
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tr.Close() })
+	// A topic of its own: queues are named by topic, so the dev stack's
+	// network-api would otherwise consume from the same queue.
+	target := rpc.Target{Exchange: "nettest_" + store.NewID()[:8], Topic: "nettest_" + store.NewID()[:8]}
+	srv := rpc.NewServer(tr, target)
+	svc.Register(srv)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	done := make(chan error, 1)
+	sctx, stop := context.WithCancel(ctx)
+	go func() { done <- srv.Serve(sctx) }()
+	t.Cleanup(func() { stop(); <-done })
+	if err := srv.Ready(ctx); err != nil {
+		t.Fatal(err)
+	}
+	client := rpcapi.NewClientFor(rpc.NewClient(tr), target)
+	vifs, err := client.AllocateForInstance(ctx, rpcapi.AllocateForInstanceArgs{InstanceUUID: "vm-r1", ProjectID: "p",
+		Host: "h1", AvailabilityZone: "nova", Requests: []rpcapi.NetworkRequest{{NetworkID: res.Network.ID}}})
+	if err != nil || len(vifs) != 1 || vifs[0].FixedIPs[0].Address != "10.252.0.10" {
+		t.Fatalf("allocate: %+v %v", vifs, err)
+	}
+	if _, err := client.AllocateForInstance(ctx, rpcapi.AllocateForInstanceArgs{InstanceUUID: "vm-r2", ProjectID: "p",
+		Requests: []rpcapi.NetworkRequest{{NetworkID: "no-such-network"}}}); fault.KindOf(err) != fault.NotFound {
+		t.Fatalf("unknown network over RPC: %v", err)
+	}
+	moved, err := client.BindPorts(ctx, rpcapi.BindPortsArgs{InstanceUUID: "vm-r1", Host: "h2"})
+	if err != nil || moved[0].Host != "h2" || moved[0].MAC != vifs[0].MAC {
+		t.Fatalf("bind: %+v %v", moved, err)
+	}
+	if got, err := client.GetHostPorts(ctx, "h2"); err != nil || len(got) != 1 {
+		t.Fatalf("host ports: %+v %v", got, err)
+	}
+	if err := client.DeallocateForInstance(ctx, rpcapi.DeallocateForInstanceArgs{InstanceUUID: "vm-r1"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := client.GetInstanceNWInfo(ctx, "vm-r1"); err != nil || len(got) != 0 {
+		t.Fatalf("after release: %+v %v", got, err)
 	}
 }

@@ -6,8 +6,15 @@ import (
 	"github.com/gostack/gostack/services/rpc"
 )
 
-// Topic is the RPC topic network-api serves.
-const Topic = "network"
+// Exchange and Topic are where network-api serves: the exchange is
+// named, so callers on another control exchange (nova's) reach it.
+const (
+	Exchange = "neutron"
+	Topic    = "network"
+)
+
+// Target is network-api's RPC target (any of its servers).
+var Target = rpc.Target{Exchange: Exchange, Topic: Topic}
 
 // The methods.
 const (
@@ -97,38 +104,42 @@ type HostArgs struct {
 }
 
 // Client calls the network service.
-type Client struct{ rpc *rpc.Client }
+type Client struct {
+	rpc    *rpc.Client
+	target rpc.Target
+}
 
-// NewClient returns a Client over an RPC client.
-func NewClient(c *rpc.Client) *Client { return &Client{rpc: c} }
+// NewClient returns a Client of network-api over an RPC client.
+func NewClient(c *rpc.Client) *Client { return &Client{rpc: c, target: Target} }
 
-var target = rpc.Target{Topic: Topic}
+// NewClientFor returns a Client of the service at another target (tests).
+func NewClientFor(c *rpc.Client, t rpc.Target) *Client { return &Client{rpc: c, target: t} }
 
 // AllocateForInstance creates (or adopts) and binds the ports of an
 // instance; on failure nothing is left allocated.
 func (c *Client) AllocateForInstance(ctx context.Context, a AllocateForInstanceArgs) ([]VIF, error) {
 	var out []VIF
-	err := c.rpc.Call(ctx, target, MethodAllocateForInstance, a, &out)
+	err := c.rpc.Call(ctx, c.target, MethodAllocateForInstance, a, &out)
 	return out, err
 }
 
 // DeallocateForInstance releases an instance's ports.
 func (c *Client) DeallocateForInstance(ctx context.Context, a DeallocateForInstanceArgs) error {
 	var out struct{}
-	return c.rpc.Call(ctx, target, MethodDeallocateForInstance, a, &out)
+	return c.rpc.Call(ctx, c.target, MethodDeallocateForInstance, a, &out)
 }
 
 // BindPorts moves an instance's port bindings to another host.
 func (c *Client) BindPorts(ctx context.Context, a BindPortsArgs) ([]VIF, error) {
 	var out []VIF
-	err := c.rpc.Call(ctx, target, MethodBindPorts, a, &out)
+	err := c.rpc.Call(ctx, c.target, MethodBindPorts, a, &out)
 	return out, err
 }
 
 // GetInstanceNWInfo returns an instance's VIFs.
 func (c *Client) GetInstanceNWInfo(ctx context.Context, instance string) ([]VIF, error) {
 	var out []VIF
-	err := c.rpc.Call(ctx, target, MethodGetInstanceNWInfo, InstanceArgs{InstanceUUID: instance}, &out)
+	err := c.rpc.Call(ctx, c.target, MethodGetInstanceNWInfo, InstanceArgs{InstanceUUID: instance}, &out)
 	return out, err
 }
 
@@ -136,6 +147,6 @@ func (c *Client) GetInstanceNWInfo(ctx context.Context, instance string) ([]VIF,
 // by DHCP and filters.
 func (c *Client) GetHostPorts(ctx context.Context, host string) ([]VIF, error) {
 	var out []VIF
-	err := c.rpc.Call(ctx, target, MethodGetHostPorts, HostArgs{Host: host}, &out)
+	err := c.rpc.Call(ctx, c.target, MethodGetHostPorts, HostArgs{Host: host}, &out)
 	return out, err
 }
