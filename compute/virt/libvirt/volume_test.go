@@ -1,6 +1,9 @@
 package libvirt
 
 import (
+	"io"
+	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -86,9 +89,29 @@ func TestVolumeAttachDetach(t *testing.T) {
 		t.Fatalf("second detach: %v", err)
 	}
 
+	// The VNC console of the running guest answers with the RFB banner.
+	ep, err := d.VNCConsole(ctx, spec.UUID)
+	if err != nil || ep.Host != "127.0.0.1" || ep.Port < 5900 {
+		t.Fatalf("vnc console %+v, %v", ep, err)
+	}
+	rfb, err := net.DialTimeout("tcp", net.JoinHostPort(ep.Host, strconv.Itoa(ep.Port)), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	banner := make([]byte, 12)
+	_ = rfb.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, err = io.ReadFull(rfb, banner)
+	rfb.Close()
+	if err != nil || !strings.HasPrefix(string(banner), "RFB ") {
+		t.Fatalf("vnc banner %q, %v", banner, err)
+	}
+
 	// A stopped guest: only its definition changes.
 	if err := d.PowerOff(ctx, spec.UUID, 0); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := d.VNCConsole(ctx, spec.UUID); fault.KindOf(err) != fault.Conflict {
+		t.Fatalf("vnc console of a stopped guest: %v, want Conflict", err)
 	}
 	conn.Device = "/dev/vdc"
 	if dev, err := d.AttachVolume(ctx, spec.UUID, conn); err != nil || dev != "/dev/vdc" {
