@@ -15,6 +15,7 @@ import (
 type caller struct {
 	ctx   *auth.Context
 	creds *policy.Credentials
+	memo  map[string]bool // allowed(rule, project) answers, per request
 }
 
 func (c caller) project() string { return c.ctx.ProjectID }
@@ -26,7 +27,7 @@ func callerOf(r *http.Request) (caller, error) {
 	if !ok {
 		return caller{}, fault.New(fault.Unauthorized, httpapi.MsgAuthRequired)
 	}
-	return caller{ctx: c, creds: c.Credentials()}, nil
+	return caller{ctx: c, creds: c.Credentials(), memo: map[string]bool{}}, nil
 }
 
 // authorize checks rule against a target owned by project ("" = the

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -103,13 +104,18 @@ func (a *API) services(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := httpapi.QueryOf(r)
-	svcs, err := a.sg.List(r.Context(), servicegroup.Filter{Host: q.Get("host"), Binary: q.Get("binary")})
+	svcs, err := a.sg.List(r.Context(), servicegroup.Filter{Binary: q.Get("binary")})
 	if err != nil {
 		fail(w, r, err)
 		return
 	}
+	host := q.Get("host")
 	items := []map[string]any{}
 	for _, s := range svcs {
+		// cinder matches host and host@backend
+		if host != "" && s.Host != host && !strings.HasPrefix(s.Host, host+"@") {
+			continue
+		}
 		items = append(items, a.serviceView(r, s))
 	}
 	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"services": items})
@@ -143,6 +149,21 @@ func (a *API) updateService(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
+	if act := chi.URLParam(r, "action"); act == "freeze" || act == "thaw" {
+		// Replication freeze/thaw: no backend here replicates, so a
+		// known volume host is a no-op and any other is 400, as cinder.
+		svcs, err := a.sg.List(ctx, servicegroup.Filter{Host: req.Host, Binary: "cinder-volume"})
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		if len(svcs) == 0 {
+			fail(w, r, invalid("Invalid host: %s", req.Host))
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	svc, err := a.sg.GetByHostBinary(ctx, req.Host, req.Binary)
 	if err != nil {
 		fail(w, r, fault.New(fault.NotFound, "Service %s could not be found.", req.Host))
@@ -152,8 +173,15 @@ func (a *API) updateService(w http.ResponseWriter, r *http.Request) {
 	switch action {
 	case "enable":
 		svc, err = a.sg.Enable(ctx, svc.ID)
-	case "disable", "disable-log-reason":
-		svc, err = a.sg.Disable(ctx, svc.ID, req.DisabledReason)
+	case "disable-log-reason":
+		reason := strings.TrimSpace(req.DisabledReason)
+		if reason == "" || len(reason) > 255 {
+			fail(w, r, invalid("Disabled reason contains invalid characters or is too long"))
+			return
+		}
+		svc, err = a.sg.Disable(ctx, svc.ID, reason)
+	case "disable":
+		svc, err = a.sg.Disable(ctx, svc.ID, "")
 	default:
 		fail(w, r, fault.New(fault.NotFound, "Unknown action"))
 		return
@@ -162,10 +190,16 @@ func (a *API) updateService(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	out := map[string]any{"host": svc.Host, "binary": svc.Binary, "status": "enabled", "disabled": svc.Disabled}
+	out := map[string]any{"host": svc.Host, "service": svc.Binary, "binary": svc.Binary, "status": "enabled", "disabled": svc.Disabled}
 	if svc.Disabled {
 		out["status"] = "disabled"
-		out["disabled_reason"] = svc.DisabledReason
+	}
+	if action != "disable" {
+		var reason any
+		if svc.DisabledReason != "" {
+			reason = svc.DisabledReason
+		}
+		out["disabled_reason"] = reason
 	}
 	httpapi.WriteJSON(w, r, http.StatusOK, out)
 }
@@ -229,7 +263,7 @@ func (a *API) messageView(r *http.Request, m store.Message) map[string]any {
 		"id": m.ID, "event_id": m.EventID, "user_message": message.UserMessage(m.ActionID, m.DetailID),
 		"message_level": m.Level, "resource_type": m.ResourceType, "resource_uuid": m.ResourceUUID,
 		"created_at": timefmt.Naive(m.CreatedAt), "guaranteed_until": timefmt.Nullable(timefmt.Naive, m.ExpiresAt),
-		"request_id": m.RequestID, "links": links(r, m.ProjectID, "messages", m.ID),
+		"request_id": deref(m.RequestID), "links": links(r, m.ProjectID, "messages", m.ID),
 	}
 }
 
@@ -366,4 +400,38 @@ func (a *API) extensions(w http.ResponseWriter, r *http.Request) {
 		ext("os-volume-type-access", "VolumeTypeAccess", "Volume type access support."),
 		ext("scheduler-stats", "Scheduler_stats", "Scheduler stats support."),
 	}})
+}
+
+// capabilities is GET /capabilities/{host} (admin): what the backend
+// reports, in cinder's capabilities shape.
+func (a *API) capabilities(w http.ResponseWriter, r *http.Request) {
+	c, err := callerOf(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if err := a.authorize(c, "volume_extension:capabilities", ""); err != nil {
+		fail(w, r, err)
+		return
+	}
+	host := chi.URLParam(r, "host")
+	pools, err := a.rpc.GetPools(r.Context())
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	for _, p := range pools {
+		if p.Name != host && p.Capabilities.Host != host {
+			continue
+		}
+		cp := p.Capabilities
+		httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{
+			"namespace": "OS::Storage::Capabilities::" + cp.Host, "vendor_name": cp.VendorName,
+			"volume_backend_name": cp.VolumeBackendName, "pool_name": cp.Pool, "driver_version": cp.DriverVersion,
+			"storage_protocol": cp.StorageProtocol, "display_name": nil, "description": nil, "visibility": nil,
+			"replication_targets": []any{}, "properties": map[string]any{},
+		})
+		return
+	}
+	fail(w, r, fault.New(fault.NotFound, "Service %s could not be found.", host))
 }

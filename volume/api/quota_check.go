@@ -19,13 +19,34 @@ func DefaultQuotas() map[string]int {
 // limitsOf returns a project's limits: its own, else the defaults; the
 // per-type ones default to -1.
 func (a *API) limitsOf(ctx context.Context, tx *store.Store, project string) (map[string]int, error) {
+	out, err := a.classDefaults(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
 	set, err := tx.QuotaLimits(ctx, project)
 	if err != nil {
 		return nil, err
 	}
+	for k, v := range set {
+		out[k] = v
+	}
+	return out, nil
+}
+
+// classKey is where the "default" quota class's limits are kept in the
+// quotas table (cinder's quota_classes); no project id has this form.
+const classKey = "class:default"
+
+// classDefaults are the [DEFAULT] quota_* options overridden by the
+// default quota class.
+func (a *API) classDefaults(ctx context.Context, tx *store.Store) (map[string]int, error) {
 	out := map[string]int{}
 	for k, v := range a.set.Quotas {
 		out[k] = v
+	}
+	set, err := tx.QuotaLimits(ctx, classKey)
+	if err != nil {
+		return nil, err
 	}
 	for k, v := range set {
 		out[k] = v

@@ -69,7 +69,12 @@ func (a *API) quotaDefaults(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	out, err := a.quotaSet(r, pid, a.set.Quotas, nil)
+	defaults, err := a.classDefaults(r.Context(), a.db)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	out, err := a.quotaSet(r, pid, defaults, nil)
 	if err != nil {
 		fail(w, r, err)
 		return
@@ -256,4 +261,81 @@ func (a *API) limits(w http.ResponseWriter, r *http.Request) {
 		"totalBackupsUsed": 0, "totalBackupGigabytesUsed": 0,
 	}
 	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"limits": map[string]any{"rate": []any{}, "absolute": abs}})
+}
+
+// showQuotaClass is GET /os-quota-class-sets/{class} (admin).
+func (a *API) showQuotaClass(w http.ResponseWriter, r *http.Request) {
+	c, err := callerOf(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if err := a.authorize(c, "volume_extension:quota_classes", ""); err != nil {
+		fail(w, r, err)
+		return
+	}
+	defaults, err := a.classDefaults(r.Context(), a.db)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	out, err := a.quotaSet(r, chi.URLParam(r, "class"), defaults, nil)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"quota_class_set": out})
+}
+
+// updateQuotaClass is PUT /os-quota-class-sets/{class}: only the default
+// class exists, and it sets every project's defaults.
+func (a *API) updateQuotaClass(w http.ResponseWriter, r *http.Request) {
+	c, err := callerOf(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var req map[string]json.RawMessage
+	if err := decode(r, "quota_class_set", &req); err != nil {
+		fail(w, r, err)
+		return
+	}
+	if err := a.authorize(c, "volume_extension:quota_classes", ""); err != nil {
+		fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	set := map[string]int{}
+	for k, raw := range req {
+		var n int
+		if err := json.Unmarshal(raw, &n); err != nil || n < -1 {
+			fail(w, r, invalid("Quota class limit %s for %s must be an integer greater than or equal to -1.", raw, k))
+			return
+		}
+		set[k] = n
+	}
+	err = a.db.InTx(ctx, func(tx *store.Store) error {
+		for k, n := range set {
+			if err := tx.SetQuota(ctx, classKey, k, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	defaults, err := a.classDefaults(ctx, a.db)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	out, err := a.quotaSet(r, "", defaults, nil)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	delete(out, "id")
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"quota_class_set": out})
 }

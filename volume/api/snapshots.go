@@ -39,7 +39,8 @@ func (a *API) createSnapshot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.VolumeID == nil {
-		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute snapshot. Value: %s. 'volume_id' is a required property", short(string(mustJSON(req)))))
+		// cinder looks the volume up before validating: Volume None.
+		fail(w, r, store.VolumeNotFound("None"))
 		return
 	}
 	name := req.Name
@@ -100,7 +101,7 @@ func (a *API) createSnapshot(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, fault.Wrap(err, fault.Unavailable, "The volume service is unavailable."))
 		return
 	}
-	httpapi.WriteJSON(w, r, http.StatusAccepted, map[string]any{"snapshot": a.snapshotView(r, c, s)})
+	httpapi.WriteJSON(w, r, http.StatusAccepted, map[string]any{"snapshot": a.snapshotViewExt(r, c, s, false)})
 }
 
 func (a *API) snapshotFor(w http.ResponseWriter, r *http.Request, rule string) (caller, store.Snapshot, bool) {
@@ -239,7 +240,7 @@ func (a *API) updateSnapshot(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"snapshot": a.snapshotView(r, c, s)})
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"snapshot": a.snapshotViewExt(r, c, s, false)})
 }
 
 // deleteSnapshot is DELETE /snapshots/{id}.

@@ -162,7 +162,9 @@ func (a *API) createType(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"volume_type": a.typeView(c, t)})
+	view := a.typeView(c, t)
+	delete(view, "qos_specs_id")
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"volume_type": view})
 }
 
 // updateType is PUT /types/{id}.

@@ -78,12 +78,18 @@ func (a *API) volumeDetail(r *http.Request, c caller, v store.Volume, atts []sto
 }
 
 func (a *API) snapshotView(r *http.Request, c caller, s store.Snapshot) map[string]any {
+	return a.snapshotViewExt(r, c, s, true)
+}
+
+// snapshotViewExt is the snapshot view; ext adds the extended snapshot
+// attributes, which cinder shows on show and detail only.
+func (a *API) snapshotViewExt(r *http.Request, c caller, s store.Snapshot, ext bool) map[string]any {
 	out := map[string]any{
 		"id": s.ID, "created_at": timefmt.Naive(s.CreatedAt), "updated_at": timefmt.Nullable(timefmt.Naive, s.UpdatedAt),
 		"name": s.Name, "description": s.Description, "volume_id": s.VolumeID, "status": s.Status,
 		"size": s.VolumeSize, "metadata": s.Metadata,
 	}
-	if a.allowed(c, "volume_extension:extended_snapshot_attributes", s.ProjectID) {
+	if ext && a.allowed(c, "volume_extension:extended_snapshot_attributes", s.ProjectID) {
 		out["os-extended-snapshot-attributes:progress"] = s.Progress
 		out["os-extended-snapshot-attributes:project_id"] = s.ProjectID
 	}
@@ -113,6 +119,18 @@ func (a *API) typeView(c caller, t store.VolumeType) map[string]any {
 	}
 	if a.allowed(c, "volume_extension:access_types_qos_specs_id", "") {
 		out["qos_specs_id"] = nil
+	}
+	return out
+}
+
+// volumeCreated is the view POST /volumes answers: cinder's extensions
+// (host, tenant, migration status, image metadata) decorate show and
+// list, not create.
+func (a *API) volumeCreated(r *http.Request, c caller, v store.Volume) map[string]any {
+	out := a.volumeDetail(r, c, v, nil)
+	for _, k := range []string{"os-vol-host-attr:host", "os-vol-tenant-attr:tenant_id", "os-vol-mig-status-attr:migstat",
+		"os-vol-mig-status-attr:name_id", "volume_image_metadata"} {
+		delete(out, k)
 	}
 	return out
 }

@@ -151,7 +151,7 @@ func (a *API) createVolume(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, fault.Wrap(err, fault.Unavailable, "The scheduler is unavailable; volume %s was not created.", v.ID))
 		return
 	}
-	httpapi.WriteJSON(w, r, http.StatusAccepted, map[string]any{"volume": a.volumeDetail(r, c, v, nil)})
+	httpapi.WriteJSON(w, r, http.StatusAccepted, map[string]any{"volume": a.volumeCreated(r, c, v)})
 }
 
 // prepareVolume validates a create request into a row and a request spec.

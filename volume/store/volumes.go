@@ -352,14 +352,14 @@ func keyset(ctx context.Context, s *Store, sorts []Sort, marker string, cols map
 		return strings.Join(order, ", "), "", nil
 	}
 	if !isUUID(marker) {
-		return "", "", fault.New(fault.Invalid, "Invalid input received: marker [%s] not found", marker)
+		return "", "", fault.New(fault.NotFound, "Marker %s could not be found.", marker)
 	}
 	var exists bool
 	if err := s.pool.QueryRow(ctx, `SELECT EXISTS(`+markerSQL+`)`, marker).Scan(&exists); err != nil {
 		return "", "", fmt.Errorf("marker: %w", err)
 	}
 	if !exists {
-		return "", "", fault.New(fault.Invalid, "Invalid input received: marker [%s] not found", marker)
+		return "", "", fault.New(fault.NotFound, "Marker %s could not be found.", marker)
 	}
 	// Row values after the marker's: for each prefix of keys equal, the
 	// next key strictly beyond. The marker's values are read by subquery.
