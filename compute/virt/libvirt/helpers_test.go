@@ -96,7 +96,7 @@ func buildFixture(t testing.TB) (*fixture, error) {
 	}
 	fixDone = append(fixDone, func() { os.RemoveAll(dir) })
 	f.keyring = filepath.Join(dir, "keyring")
-	caps := []string{"mon", "profile rbd", "osd", "profile rbd pool=vms, profile rbd pool=volumes, profile rbd-read-only pool=images"}
+	caps := []string{"mon", "profile rbd", "osd", "profile rbd pool=vms, profile rbd pool=volumes, profile rbd pool=images"}
 	// An older run may have made the user with other caps: set them first
 	// (this fails harmlessly when the user does not exist yet).
 	_ = exec.CommandContext(ctx, "ceph", append([]string{"--conf", conf, "--id", adminUser, "auth", "caps", "client." + testUser}, caps...)...).Run()
