@@ -33,12 +33,15 @@ rbdc() { rbd --conf "$ceph_conf" --id admin "$@"; }
 work=$(mktemp -d /var/tmp/bench-image.XXXXXX)
 pid=""
 ids=()
+token=""
+url=""
 cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-  rbdc rm "images/bench-rbd-$$" >/dev/null 2>&1 || true
+  # The images first, while the bench glance-api still answers.
   if [ ${#ids[@]} -gt 0 ]; then
     printf '%s\n' "${ids[@]}" | xargs -P 8 -I{} curl -s -o /dev/null -X DELETE -H "X-Auth-Token: $token" "$url/v2/images/{}" || true
   fi
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rbdc rm "images/bench-rbd-$$" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -55,7 +58,10 @@ pid=$!
 url=http://$HOST_IP:$BENCH_PORT
 for _ in $(seq 100); do curl -s -o /dev/null "$url/" && break; sleep 0.1; done
 curl -s -o /dev/null "$url/" || { tail "$work/glance-api.log"; die "bench glance-api did not start"; }
-hwm() { awk '/VmHWM/ {print $2/1024 " MiB"}' "/proc/$pid/status"; }
+hwm() { awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' "/proc/$pid/status"; }
+# cpu: glance-api's user+system CPU seconds so far (a figure that load on
+# the machine disturbs less than wall time).
+cpu() { awk '{printf "%.2f", ($14+$15)/100}' "/proc/$pid/stat"; }
 rss_idle=$(hwm)
 
 log "bench-image: writing a ${SIZE_MIB} MiB file of random data"
@@ -73,13 +79,13 @@ rbdc rm --no-progress "images/bench-rbd-$$" >/dev/null
 id=$(curl -fsS -X POST -H "X-Auth-Token: $token" -H 'Content-Type: application/json' \
   -d '{"name":"bench-1g","disk_format":"raw","container_format":"bare"}' "$url/v2/images" | jq -r .id)
 ids+=("$id")
-s=$(now)
+c0=$(cpu); s=$(now)
 curl -fsS -X PUT -H "X-Auth-Token: $token" -H 'Content-Type: application/octet-stream' \
   -T - "$url/v2/images/$id/file" <"$work/disk.raw"
 e=$(now)
-glance_up=$(rate "$s" "$e")
-s=$(now); curl -fsS -H "X-Auth-Token: $token" -o /dev/null "$url/v2/images/$id/file"; e=$(now)
-glance_down=$(rate "$s" "$e")
+glance_up="$(rate "$s" "$e"), glance-api CPU $(awk -v a="$c0" -v b="$(cpu)" 'BEGIN{printf "%.2f", b-a}') s"
+c0=$(cpu); s=$(now); curl -fsS -H "X-Auth-Token: $token" -o /dev/null "$url/v2/images/$id/file"; e=$(now)
+glance_down="$(rate "$s" "$e"), glance-api CPU $(awk -v a="$c0" -v b="$(cpu)" 'BEGIN{printf "%.2f", b-a}') s"
 rss_peak=$(hwm)
 curl -fsS -o /dev/null -X DELETE -H "X-Auth-Token: $token" "$url/v2/images/$id"
 ids=()
@@ -102,7 +108,7 @@ list_all=$(latency '?limit=1000')
 list_filter=$(latency '?bench=yes&limit=1000')
 n=$(curl -fsS -H "X-Auth-Token: $token" "$url/v2/images?limit=1000&bench=yes" | jq '.images | length')
 
-echo "bench-image (glance-api on $url, ${SIZE_MIB} MiB of random data):"
+echo "bench-image (glance-api on $url, ${SIZE_MIB} MiB of random data; load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs):"
 echo "  upload    glance-api PUT /file (chunked)  $glance_up"
 echo "            rbd import                      $rbd_up"
 echo "  download  glance-api GET /file            $glance_down"

@@ -17,7 +17,7 @@ func (s *Store) Get(ctx context.Context, uri string, w io.Writer, offset, length
 		return 0, err
 	}
 	n, err := s.cluster.Export(ctx, s.spec(loc), w, ceph.ExportOptions{
-		Offset: offset, Length: length, Stream: s.streamOptions(),
+		Offset: offset, Length: length, Stream: s.readOptions(),
 	})
 	if err != nil {
 		return n, fmt.Errorf("read image data at %s: %w", uri, err)

@@ -10,10 +10,17 @@ import (
 	"github.com/gostack/gostack/services/fault"
 )
 
-// inFlight is how many chunks a transfer keeps in flight to RBD: two
+// inFlight is how many chunks an upload keeps in flight to RBD: two
 // keep the OSDs busy while bounding memory (each chunk is a buffer here
 // and one in librados).
 const inFlight = 2
+
+// Downloads read smaller pieces, more of them at once (reads wait on the
+// OSDs' round trips), within the same memory: readInFlight × readChunk.
+const (
+	readChunk    = 2 << 20
+	readInFlight = 8
+)
 
 // DefaultChunkSize is rbd_store_chunk_size's default, 8 MiB.
 const DefaultChunkSize = 8 << 20
@@ -72,6 +79,10 @@ func (s *Store) spec(loc Location) ceph.Spec {
 		loc.Pool = s.pool
 	}
 	return loc.Spec()
+}
+
+func (s *Store) readOptions() ceph.StreamOptions {
+	return ceph.StreamOptions{ChunkSize: min(s.chunk, readChunk), InFlight: readInFlight}
 }
 
 func (s *Store) streamOptions() ceph.StreamOptions {
