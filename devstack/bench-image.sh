@@ -69,10 +69,10 @@ dd if=/dev/urandom of="$work/disk.raw" bs=1M count="$SIZE_MIB" status=none
 sync
 
 # rbd import / export of the same file.
-s=$(now); rbdc import --no-progress "$work/disk.raw" "images/bench-rbd-$$" >/dev/null; e=$(now)
-rbd_up=$(rate "$s" "$e")
-s=$(now); rbdc export --no-progress "images/bench-rbd-$$" - >/dev/null; e=$(now)
-rbd_down=$(rate "$s" "$e")
+s=$(now); /usr/bin/time -f %U+%S -o "$work/t" rbd --conf "$ceph_conf" --id admin import --no-progress "$work/disk.raw" "images/bench-rbd-$$" >/dev/null; e=$(now)
+rbd_up="$(rate "$s" "$e"), rbd CPU $(awk -F+ '{printf "%.2f", $1+$2}' "$work/t") s"
+s=$(now); /usr/bin/time -f %U+%S -o "$work/t" rbd --conf "$ceph_conf" --id admin export --no-progress "images/bench-rbd-$$" - >/dev/null; e=$(now)
+rbd_down="$(rate "$s" "$e"), rbd CPU $(awk -F+ '{printf "%.2f", $1+$2}' "$work/t") s"
 rbdc rm --no-progress "images/bench-rbd-$$" >/dev/null
 
 # The same through glance-api: chunked upload as the SDK/gophercloud send it.
