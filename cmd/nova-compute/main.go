@@ -13,6 +13,7 @@ import (
 
 	"github.com/gostack/gostack/compute/manager"
 	"github.com/gostack/gostack/compute/virt/libvirt"
+	"github.com/gostack/gostack/services/auth"
 	"github.com/gostack/gostack/services/ceph"
 	"github.com/gostack/gostack/services/config"
 	"github.com/gostack/gostack/services/log"
@@ -20,7 +21,7 @@ import (
 )
 
 func opts() []config.Option {
-	return slices.Concat(log.Opts(), rpc.Opts(), manager.Opts(), libvirt.Opts())
+	return slices.Concat(log.Opts(), rpc.Opts(), auth.Opts(), manager.Opts(), libvirt.Opts())
 }
 
 func main() {
@@ -83,5 +84,14 @@ func run(ctx context.Context, args []string) error {
 	cfg := manager.ConfigFrom(conf, host)
 	cfg.VirtType = ls.VirtType
 	m := manager.New(cfg, driver, manager.NewConductorClient(client), logger)
+	// Images outside the Ceph cluster are downloaded from Glance as the
+	// service user ([keystone_authtoken]).
+	aopts := auth.OptionsFrom(conf)
+	aopts.Logger = logger
+	if svcAuth, err := auth.NewClient(aopts); err == nil {
+		m.SetImageFetcher((&manager.GlanceFetcher{Auth: svcAuth}).Fetch)
+	} else {
+		logger.Warn("nova-compute: no service credentials; images outside the Ceph cluster cannot be built", "error", err)
+	}
 	return m.Serve(ctx, transport)
 }

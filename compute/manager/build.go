@@ -63,6 +63,7 @@ func (m *Manager) build(ctx context.Context, a *computeapi.BuildAndRunInstanceAr
 	}
 
 	spec := InstanceSpec(inst, &a.Image)
+	spec.Image.Fetch = m.fetch
 	if err := m.driver.Spawn(ctx, spec); err != nil {
 		m.failBuild(ctx, uuid, err)
 		return err

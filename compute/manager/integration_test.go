@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	mrand "math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	amqp "github.com/rabbitmq/amqp091-go"
 
 	"github.com/gostack/gostack/compute/computeapi"
@@ -135,6 +137,11 @@ func newRig(t testing.TB) *rig {
 	if _, err := migrations.Sync(ctx, pool, "nova"); err != nil {
 		t.Fatal(err)
 	}
+	// Domain names derive from instance ids (instance-%08x): start this
+	// database's ids far from the dev cloud's so the names never meet.
+	if _, err := pool.Exec(ctx, fmt.Sprintf(`ALTER TABLE instances ALTER COLUMN id RESTART WITH %d`, 0x10000000+mrand.IntN(0x60000000))); err != nil {
+		t.Fatal(err)
+	}
 	r.st, r.nodes, r.svcs = store.New(pool), placement.NewStore(pool), servicegroup.NewStore(pool)
 	if r.sched, err = schedmanager.New(r.nodes, schedmanager.DefaultSettings(), slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
@@ -149,6 +156,21 @@ func newRig(t testing.TB) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.driver.Close() })
+	// Whatever a failed test left: every guest and disk of its instances.
+	t.Cleanup(func() {
+		c, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		rows, err := pool.Query(c, `SELECT uuid::text FROM instances`)
+		if err != nil {
+			return
+		}
+		ids, _ := pgx.CollectRows(rows, pgx.RowTo[string])
+		for _, id := range ids {
+			if err := r.driver.Destroy(c, id, virt.DestroyOptions{}); err != nil {
+				t.Logf("cleanup of %s: %v", id, err)
+			}
+		}
+	})
 
 	// RPC on an exchange of the test's own: the real scheduler and
 	// conductor (compute/conductor) on the test's database, and the manager.

@@ -17,6 +17,7 @@ type Manager struct {
 	conductor Conductor
 	log       *slog.Logger
 	now       func() time.Time
+	fetch     virt.ImageFetcher // nil: images outside the Ceph cluster cannot be built
 
 	locks keyedMutex
 }
@@ -29,6 +30,10 @@ func New(cfg Config, driver virt.Driver, conductor Conductor, log *slog.Logger) 
 	return &Manager{cfg: cfg.withDefaults(), driver: driver, conductor: conductor,
 		log: log, now: time.Now}
 }
+
+// SetImageFetcher gives the manager a way to download images whose data
+// is not in this deployment's Ceph cluster (GlanceFetcher.Fetch).
+func (m *Manager) SetImageFetcher(f virt.ImageFetcher) { m.fetch = f }
 
 // Host is the host the manager serves.
 func (m *Manager) Host() string { return m.cfg.Host }
