@@ -81,11 +81,7 @@ func (a *API) upload(r *http.Request, c caller, id string) error {
 		}
 		return err
 	}
-	var body io.Reader = r.Body
-	if remaining >= 0 {
-		body = &limitReader{r: body, limit: remaining}
-	}
-	s, err := a.storeStream(ctx, saving, body, size)
+	s, err := a.storeStream(ctx, saving, a.limitData(r.Body, remaining), size)
 	if err == nil {
 		// glance checks the quota again with the size stored.
 		if _, qerr := a.remainingStorage(ctx, deref2(im.Owner), id, s.Size); qerr != nil {
@@ -95,8 +91,8 @@ func (a *API) upload(r *http.Request, c caller, id string) error {
 	}
 	if err != nil {
 		a.restore(ctx, saving)
-		if errors.Is(err, errStorageQuotaFull) {
-			return storageQuotaError(err)
+		if lerr := limitError(err); lerr != err {
+			return lerr
 		}
 		return uploadError(id, err)
 	}

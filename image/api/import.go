@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"sync"
@@ -104,11 +103,7 @@ func (a *API) stage(r *http.Request, c caller, id string) error {
 	if err != nil {
 		return err
 	}
-	var body io.Reader = r.Body
-	if remaining >= 0 {
-		body = &limitReader{r: body, limit: remaining}
-	}
-	n, err := area.Stage(ctx, id, body)
+	n, err := area.Stage(ctx, id, a.limitData(r.Body, remaining))
 	if err == nil && r.ContentLength > 0 && n != r.ContentLength {
 		err = fmt.Errorf("read %d bytes of %d", n, r.ContentLength)
 	}
@@ -122,8 +117,8 @@ func (a *API) stage(r *http.Request, c caller, id string) error {
 		if _, serr := a.reg.Save(context.WithoutCancel(ctx), uploading, registry.SaveOptions{FromStatus: registry.StatusUploading}); serr != nil {
 			a.log.ErrorContext(ctx, "could not put a failed stage back to queued", "image_id", id, "error", serr.Error())
 		}
-		if errors.Is(err, errStorageQuotaFull) {
-			return storageQuotaError(err)
+		if lerr := limitError(err); lerr != err {
+			return lerr
 		}
 		return uploadError(id, err)
 	}
@@ -405,12 +400,8 @@ func (a *API) download(ctx context.Context, im registry.Image, uri string) error
 	if err != nil {
 		return err
 	}
-	var body io.Reader = res.Body
-	if remaining >= 0 {
-		body = &limitReader{r: body, limit: remaining}
-	}
-	_, err = area.Stage(ctx, im.ID, body)
-	return err
+	_, err = area.Stage(ctx, im.ID, a.limitData(res.Body, remaining))
+	return limitError(err)
 }
 
 // taskRunner runs import tasks in the background, each bounded in time

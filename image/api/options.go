@@ -28,6 +28,8 @@ var (
 		"Maximum number of locations of an image; negative means unlimited.")
 	UserStorageQuota = config.String("DEFAULT", "user_storage_quota", "0",
 		"Maximum image data per project, in bytes or with a unit B, KB, MB, GB, TB (powers of 1024); 0: no limit.")
+	ImageSizeCap = config.Int("DEFAULT", "image_size_cap", 1<<40,
+		"Largest image data a user may upload, stage or import, in bytes (1 TiB).", config.Min(1))
 	EnforceSecureRBAC = config.Bool("DEFAULT", "enforce_secure_rbac", false,
 		"Decide access by the policy rules alone (the reader/member/admin personas), without glance's legacy owner checks. "+
 			"Must equal [oslo_policy] enforce_new_defaults.")
@@ -36,7 +38,7 @@ var (
 // Opts returns the API's options.
 func Opts() []config.Option {
 	return []config.Option{PublicEndpoint, ShowImageDirectURL, ShowMultipleLocations, LimitParamDefault, APILimitMax,
-		ImageMemberQuota, ImagePropertyQuota, ImageTagQuota, ImageLocationQuota, UserStorageQuota, EnforceSecureRBAC, staging.Dir,
+		ImageMemberQuota, ImagePropertyQuota, ImageTagQuota, ImageLocationQuota, UserStorageQuota, ImageSizeCap, EnforceSecureRBAC, staging.Dir,
 		EnabledImportMethods, AllowedSchemes, DisallowedSchemes, AllowedHosts, DisallowedHosts, AllowedPorts, DisallowedPorts}
 }
 
@@ -53,7 +55,9 @@ type Settings struct {
 	ImageLocationQuota    int // 10 when zero; negative: unlimited
 	// UserStorageQuota is the bytes of image data a project may keep;
 	// zero or negative: no limit.
-	UserStorageQuota  int64
+	UserStorageQuota int64
+	// ImageSizeCap is the largest image data accepted; 0: no cap.
+	ImageSizeCap      int64
 	EnforceSecureRBAC bool
 	// StagingDir keeps uploads being converted and staged imports.
 	StagingDir string
@@ -80,6 +84,7 @@ func SettingsFrom(conf *config.Config) (Settings, error) {
 		ImageTagQuota:         ImageTagQuota.Get(conf),
 		ImageLocationQuota:    ImageLocationQuota.Get(conf),
 		UserStorageQuota:      quota,
+		ImageSizeCap:          int64(ImageSizeCap.Get(conf)),
 		EnforceSecureRBAC:     EnforceSecureRBAC.Get(conf),
 		StagingDir:            staging.Dir.Get(conf),
 		Import:                ImportFilterFrom(conf),

@@ -68,21 +68,49 @@ func storageQuotaError(err error) error {
 	return fault.Wrap(err, fault.TooLarge, "Image exceeds the storage quota: %s", storageQuotaTemplate)
 }
 
-// limitReader fails with errStorageQuotaFull once more than limit bytes
-// were read (glance's LimitingReader).
+// errImageTooLarge is glance's ImageSizeLimitExceeded: more data than
+// [DEFAULT] image_size_cap.
+var errImageTooLarge = errors.New("image too large")
+
+// limitReader fails with err once more than limit bytes were read
+// (glance's LimitingReader).
 type limitReader struct {
 	r     io.Reader
 	limit int64
 	read  int64
+	err   error
 }
 
 func (l *limitReader) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	l.read += int64(n)
 	if l.read > l.limit {
-		return 0, errStorageQuotaFull
+		return 0, l.err
 	}
 	return n, err
+}
+
+// limitData wraps an upload's body with the storage quota's remaining
+// bytes (remaining < 0: none) and image_size_cap.
+func (a *API) limitData(r io.Reader, remaining int64) io.Reader {
+	if remaining >= 0 {
+		r = &limitReader{r: r, limit: remaining, err: errStorageQuotaFull}
+	}
+	if a.set.ImageSizeCap > 0 {
+		r = &limitReader{r: r, limit: a.set.ImageSizeCap, err: errImageTooLarge}
+	}
+	return r
+}
+
+// limitError is the 413 of data cut off by a limit, or err unchanged.
+func limitError(err error) error {
+	switch {
+	case errors.Is(err, errStorageQuotaFull):
+		return storageQuotaError(err)
+	case errors.Is(err, errImageTooLarge):
+		return fault.Wrap(err, fault.TooLarge, "The incoming image is too large: The provided image is too large.")
+	}
+	return err
 }
 
 // checkPropertyQuota is _enforce_image_property_quota: custom properties

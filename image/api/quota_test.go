@@ -117,3 +117,27 @@ func TestCountQuotas(t *testing.T) {
 	r = g.do(alice, "member", "POST", "/v2/images/"+id+"/members", map[string]any{"member": "carol"})
 	want(t, "second member", r, 413)
 }
+
+// TestImageSizeCap: image_size_cap cuts off uploads and stages larger
+// than it with glance's 413, raw or converted, leaving nothing behind.
+func TestImageSizeCap(t *testing.T) {
+	g := newGlanceWith(t, func(s *api.Settings) { s.ImageSizeCap = 1 << 20 })
+	oct := []string{"Content-Type", "application/octet-stream"}
+	big := bytes.Repeat([]byte{2}, 3<<19)
+	for _, c := range []struct{ format, path string }{{"raw", "file"}, {"qcow2", "file"}, {"raw", "stage"}} {
+		r := g.do(alice, "member", "POST", "/v2/images", map[string]any{"disk_format": c.format, "container_format": "bare"})
+		id := r.body["id"].(string)
+		r = g.do(alice, "member", "PUT", "/v2/images/"+id+"/"+c.path, big, oct...)
+		want(t, c.format+" "+c.path, r, 413)
+		if !containsMessage(r, "The incoming image is too large: The provided image is too large.") {
+			t.Errorf("%s %s: %s", c.format, c.path, r.raw)
+		}
+		if r := g.do(alice, "member", "GET", "/v2/images/"+id, nil); r.body["status"] != "queued" {
+			t.Errorf("%s %s: %s", c.format, c.path, r.raw)
+		}
+		if g.rbdHas(id) {
+			t.Errorf("%s %s: RBD image left", c.format, c.path)
+		}
+	}
+	g.stagingEmpty()
+}
