@@ -22,6 +22,7 @@ import (
 	"github.com/gostack/gostack/volume/driver/rbd"
 	"github.com/gostack/gostack/volume/glance"
 	"github.com/gostack/gostack/volume/manager"
+	"github.com/gostack/gostack/volume/nova"
 	"github.com/gostack/gostack/volume/rpcapi"
 	"github.com/gostack/gostack/volume/settings"
 	"github.com/gostack/gostack/volume/store"
@@ -109,6 +110,7 @@ func run(ctx context.Context, args []string) error {
 			return rbd.Open(ctx, rcfg)
 		}, logger)
 		srv := rpc.NewServer(transport, rpc.Target{Exchange: rpcapi.Exchange, Topic: rpcapi.VolumeTopic, Server: mcfg.Host})
+		m.SetNova(nova.New(keystone))
 		m.Register(srv)
 		wg.Add(2)
 		go func() { defer wg.Done(); errs <- srv.Serve(ctx) }()

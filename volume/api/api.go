@@ -141,13 +141,19 @@ func (a *API) routes(r chi.Router) {
 	r.Put("/os-services/{action}", a.updateService)
 	r.Get("/scheduler-stats/get_pools", a.pools)
 	r.Get("/capabilities/{host}", a.capabilities)
+	r.Get("/os-hosts", a.listHosts)
+	r.Get("/os-hosts/{host}", a.showHost)
 	r.With(microversion.Require(microversion.V(3, 3), microversion.Version{})).Get("/messages", a.listMessages)
 	r.With(microversion.Require(microversion.V(3, 3), microversion.Version{})).Get("/messages/{id}", a.showMessage)
 	r.With(microversion.Require(microversion.V(3, 3), microversion.Version{})).Delete("/messages/{id}", a.deleteMessage)
-	r.Get("/os-volume-transfer", a.listTransfers)
-	r.Get("/os-volume-transfer/detail", a.listTransfers)
-	r.Get("/volume-transfers", a.listTransfers)
-	r.Get("/volume-transfers/detail", a.listTransfers)
+	for _, base := range []string{"/os-volume-transfer", "/volume-transfers"} {
+		r.Get(base, a.listTransfers)
+		r.Get(base+"/detail", a.listTransfers)
+		r.Post(base, a.createTransfer)
+		r.Get(base+"/{id}", a.showTransfer)
+		r.Delete(base+"/{id}", a.deleteTransfer)
+		r.Post(base+"/{id}/accept", a.acceptTransfer)
+	}
 	r.Get("/extensions", a.extensions)
 
 	att := r.With(microversion.Require(microversion.V(3, 27), microversion.Version{}))

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gostack/gostack/services/auth"
@@ -107,4 +108,17 @@ func boolParam(s string) (bool, bool) {
 		return false, true
 	}
 	return false, false
+}
+
+// offsetOf reads cinder's offset parameter (400 when not a non-negative
+// integer) and whether limit=0 asked for an empty page.
+func offsetOf(q httpapi.Query) (offset int, empty bool, err error) {
+	if v := q.Get("offset"); v != "" {
+		n, convErr := strconv.Atoi(v)
+		if convErr != nil || n < 0 {
+			return 0, false, invalid("offset param must be an integer")
+		}
+		offset = n
+	}
+	return offset, q.Get("limit") == "0", nil
 }

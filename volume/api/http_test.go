@@ -285,6 +285,7 @@ func TestBadRequests(t *testing.T) {
 		{"no volume key", map[string]any{"size": 1}, 400, "Missing required element 'volume' in request body."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			s := &session{t: t, token: s.token, project: s.project, base: s.base}
 			code, out := s.do("POST", "/volumes", "", tc.body)
 			if code != tc.code {
 				t.Fatalf("%d, want %d: %v", code, tc.code, out)
@@ -404,5 +405,48 @@ func (s *session) waitGone(collection, id string) {
 			s.t.Fatalf("%s %s still exists: %v", collection, id, out)
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// TestTransfers: create (auth_key shown once), list/detail/show, a wrong
+// key refused, accept, and delete of a pending transfer.
+func TestTransfers(t *testing.T) {
+	s := adminSession(t)
+	id := s.newVolume(map[string]any{"size": 1, "name": "transfer-me"})
+	s.waitVolume(id, "available")
+	tr := s.must(202, "POST", "/os-volume-transfer", "", map[string]any{"transfer": map[string]any{"volume_id": id, "name": "tr"}})["transfer"].(map[string]any)
+	trID, key := tr["id"].(string), tr["auth_key"].(string)
+	if key == "" || tr["volume_id"] != id {
+		t.Fatalf("transfer: %v", tr)
+	}
+	if v := s.volume(id); v["status"] != "awaiting-transfer" {
+		t.Errorf("volume during transfer: %v", v["status"])
+	}
+	list := s.must(200, "GET", "/os-volume-transfer/detail", "", nil)["transfers"].([]any)
+	found := false
+	for _, x := range list {
+		m := x.(map[string]any)
+		found = found || m["id"] == trID
+		if _, leaked := m["auth_key"]; leaked {
+			t.Errorf("auth_key listed")
+		}
+	}
+	if !found {
+		t.Errorf("transfer %s not listed", trID)
+	}
+	if code, _ := s.do("POST", "/os-volume-transfer/"+trID+"/accept", "", map[string]any{"accept": map[string]any{"auth_key": "wrong"}}); code != 400 {
+		t.Errorf("wrong auth key: %d", code)
+	}
+	s.must(202, "POST", "/os-volume-transfer/"+trID+"/accept", "", map[string]any{"accept": map[string]any{"auth_key": key}})
+	if v := s.volume(id); v["status"] != "available" {
+		t.Errorf("volume after accept: %v", v["status"])
+	}
+	if code, _ := s.do("GET", "/os-volume-transfer/"+trID, "", nil); code != 404 {
+		t.Errorf("accepted transfer still shown: %d", code)
+	}
+	tr2 := s.must(202, "POST", "/os-volume-transfer", "", map[string]any{"transfer": map[string]any{"volume_id": id}})["transfer"].(map[string]any)
+	s.must(202, "DELETE", "/os-volume-transfer/"+tr2["id"].(string), "", nil)
+	if v := s.volume(id); v["status"] != "available" {
+		t.Errorf("volume after transfer delete: %v", v["status"])
 	}
 }

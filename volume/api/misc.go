@@ -365,21 +365,6 @@ func (a *API) deleteMessage(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// listTransfers is GET /os-volume-transfer[/detail]: transfers are not
-// implemented yet, so the list is always empty (Horizon calls it).
-func (a *API) listTransfers(w http.ResponseWriter, r *http.Request) {
-	c, err := callerOf(r)
-	if err != nil {
-		fail(w, r, err)
-		return
-	}
-	if err := a.authorize(c, "volume:get_all_transfers", ""); err != nil {
-		fail(w, r, err)
-		return
-	}
-	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"transfers": []any{}})
-}
-
 // extensions is GET /extensions.
 func (a *API) extensions(w http.ResponseWriter, r *http.Request) {
 	ext := func(alias, name, desc string) map[string]any {
@@ -389,6 +374,7 @@ func (a *API) extensions(w http.ResponseWriter, r *http.Request) {
 	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"extensions": []any{
 		ext("os-admin-actions", "AdminActions", "Enable admin actions."),
 		ext("os-availability-zone", "AvailabilityZones", "Describe Availability Zones."),
+		ext("os-hosts", "Hosts", "Admin-only host administration."),
 		ext("os-extended-snapshot-attributes", "ExtendedSnapshotAttributes", "Extended SnapshotAttributes support."),
 		ext("os-quota-sets", "Quotas", "Quota management support."),
 		ext("os-services", "Services", "Services support."),

@@ -175,7 +175,15 @@ func (a *API) listSnapshots(detail bool) http.HandlerFunc {
 		for _, s := range p.Sort {
 			sorts = append(sorts, store.Sort{Key: s.Key, Dir: s.Dir})
 		}
-		snaps, err := a.db.ListSnapshots(r.Context(), f, sorts, p.Marker, p.Limit)
+		offset, empty, err := offsetOf(q)
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		snaps := []store.Snapshot{}
+		if !empty {
+			snaps, err = a.db.ListSnapshotsAt(r.Context(), f, sorts, p.Marker, p.Limit, offset)
+		}
 		if err != nil {
 			fail(w, r, err)
 			return
@@ -302,6 +310,27 @@ func (a *API) snapshotAction(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if _, err := a.db.UpdateSnapshot(r.Context(), s.ID, nil, store.SnapshotUpdate{Status: &req.Status}); err != nil {
+			fail(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusAccepted)
+	case body["os-update_snapshot_status"] != nil:
+		// Nova's assisted snapshots report progress this way.
+		var req struct {
+			Status   string  `json:"status"`
+			Progress *string `json:"progress"`
+		}
+		_ = json.Unmarshal(body["os-update_snapshot_status"], &req)
+		_, s, ok := a.snapshotFor(w, r, "volume:update_snapshot_status")
+		if !ok {
+			return
+		}
+		allowed := map[string][]string{"creating": {"creating", "available", "error"}, "deleting": {"deleting", "error_deleting"}}[s.Status]
+		if !contains(allowed, req.Status) {
+			fail(w, r, invalid("Unable to update snapshot from status %s to %s.", s.Status, req.Status))
+			return
+		}
+		if _, err := a.db.UpdateSnapshot(r.Context(), s.ID, nil, store.SnapshotUpdate{Status: &req.Status, Progress: req.Progress}); err != nil {
 			fail(w, r, err)
 			return
 		}

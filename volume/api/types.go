@@ -200,7 +200,10 @@ func (a *API) updateType(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"volume_type": a.typeView(c, t)})
+	view := a.typeView(c, t) // cinder's update view has neither key
+	delete(view, "qos_specs_id")
+	delete(view, "os-volume-type-access:is_public")
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"volume_type": view})
 }
 
 // deleteType is DELETE /types/{id}.

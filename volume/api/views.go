@@ -33,9 +33,16 @@ func (a *API) volumeDetail(r *http.Request, c caller, v store.Volume, atts []sto
 	if v.Bootable {
 		bootable = "true"
 	}
-	md := v.Metadata
-	if md == nil {
-		md = map[string]string{}
+	// cinder's add_visible_admin_metadata: readonly and attached_mode
+	// show among the volume's metadata.
+	md := map[string]string{}
+	for k, val := range v.Metadata {
+		md[k] = val
+	}
+	for _, k := range []string{"readonly", "attached_mode"} {
+		if val, ok := v.AdminMetadata[k]; ok {
+			md[k] = val
+		}
 	}
 	attachments := volumeAttachments(c, atts)
 	out := map[string]any{

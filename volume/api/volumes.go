@@ -422,7 +422,15 @@ func (a *API) listVolumes(detail bool) http.HandlerFunc {
 		for _, s := range p.Sort {
 			sorts = append(sorts, store.Sort{Key: s.Key, Dir: s.Dir})
 		}
-		vols, err := a.db.ListVolumes(r.Context(), f, sorts, p.Marker, p.Limit)
+		offset, empty, err := offsetOf(q)
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		vols := []store.Volume{}
+		if !empty {
+			vols, err = a.db.ListVolumesAt(r.Context(), f, sorts, p.Marker, p.Limit, offset)
+		}
 		if err == nil && microversion.Of(r).AtLeast(3, 4) && q.Get("glance_metadata") != "" {
 			var gm map[string]string
 			if gm, err = parseDictParam(q.Get("glance_metadata")); err == nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/gostack/gostack/volume/driver"
 	"github.com/gostack/gostack/volume/glance"
 	"github.com/gostack/gostack/volume/message"
+	"github.com/gostack/gostack/volume/nova"
 	"github.com/gostack/gostack/volume/rpcapi"
 	"github.com/gostack/gostack/volume/store"
 )
@@ -39,6 +40,7 @@ type Manager struct {
 	sg     *servicegroup.Store
 	rpc    *rpcapi.Client
 	glance *glance.Client
+	nova   *nova.Client // nil: no notifications
 	log    *slog.Logger
 	open   func(ctx context.Context) (driver.Driver, error)
 
@@ -501,9 +503,28 @@ func (m *Manager) extendVolume(ctx context.Context, a rpcapi.ExtendVolume) (stru
 	if v.AttachStatus == "attached" {
 		st = "in-use"
 	}
-	_, err = m.db.UpdateVolume(ctx, v.ID, nil, store.VolumeUpdate{Status: &st, Size: &a.NewSize})
-	return struct{}{}, err
+	if _, err := m.db.UpdateVolume(ctx, v.ID, nil, store.VolumeUpdate{Status: &st, Size: &a.NewSize}); err != nil {
+		return struct{}{}, err
+	}
+	if st == "in-use" && m.nova != nil {
+		// The guest sees the new size once Nova resizes its disk.
+		atts, _ := m.db.ListAttachments(ctx, store.AttachmentFilter{VolumeIDs: []string{v.ID}, Status: "attached"})
+		var servers []string
+		for _, at := range atts {
+			if at.InstanceUUID != nil {
+				servers = append(servers, *at.InstanceUUID)
+			}
+		}
+		if err := m.nova.VolumeExtended(ctx, v.ID, servers); err != nil {
+			m.log.Error("cannot tell Nova about the extended volume", "volume", v.ID, "err", err)
+			m.message(ctx, v.ProjectID, v.ID, message.ActionExtend, message.DetailNotifyComputeFailed)
+		}
+	}
+	return struct{}{}, nil
 }
+
+// SetNova makes the manager notify Nova of changes to attached volumes.
+func (m *Manager) SetNova(c *nova.Client) { m.nova = c }
 
 func (m *Manager) copyVolumeToImage(ctx context.Context, a rpcapi.CopyVolumeToImage) (struct{}, error) {
 	v, err := m.db.GetVolume(ctx, a.VolumeID)

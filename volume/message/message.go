@@ -38,6 +38,7 @@ var (
 	DetailFailedToUpload         = Field{"004", "Failed to upload volume to image at backend."}
 	DetailQuotaExceed            = Field{"006", "Not enough quota resource for operation."}
 	DetailNotEnoughSpaceForImage = Field{"007", "Image used for creating volume exceeds available space."}
+	DetailNotifyComputeFailed    = Field{"009", "Compute service failed to extend volume."}
 	DetailDriverFailedExtend     = Field{"010", "Volume Driver failed to extend volume."}
 	DetailDriverFailedCreate     = Field{"012", "Driver failed to create the volume."}
 	DetailSnapshotCreateError    = Field{"013", "Snapshot failed to create."}
@@ -48,7 +49,7 @@ var (
 	actions = index(ActionScheduleAllocate, ActionAttach, ActionCopyVolumeToImage, ActionCopyImageToVolume,
 		ActionExtend, ActionCreateFromBackend, ActionSnapshotCreate, ActionSnapshotDelete)
 	details = index(DetailUnknown, DetailDriverNotInitialized, DetailNoBackend, DetailFailedToUpload,
-		DetailQuotaExceed, DetailNotEnoughSpaceForImage, DetailDriverFailedExtend, DetailDriverFailedCreate,
+		DetailQuotaExceed, DetailNotEnoughSpaceForImage, DetailNotifyComputeFailed, DetailDriverFailedExtend, DetailDriverFailedCreate,
 		DetailSnapshotCreateError, DetailSnapshotDeleteError)
 )
 

@@ -1,8 +1,10 @@
 package scheduler
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/gostack/gostack/volume/rpcapi"
@@ -55,7 +57,7 @@ func reject(b Backend, spec rpcapi.RequestSpec) string {
 	if spec.AvailabilityZone != "" && c.AvailabilityZone != spec.AvailabilityZone {
 		return ReasonAZ
 	}
-	if want, ok := spec.ExtraSpecs["volume_backend_name"]; ok && !matchSpec(want, c.VolumeBackendName) {
+	if !satisfies(c, spec.ExtraSpecs) {
 		return ReasonBackend
 	}
 	if spec.SourceHost == "" && float64(spec.Size) > free(c)*max(c.MaxOverSubRatio, 1) {
@@ -66,13 +68,69 @@ func reject(b Backend, spec rpcapi.RequestSpec) string {
 	return ""
 }
 
+// satisfies is the CapabilitiesFilter: every extra spec that is unscoped
+// or in the "capabilities:" scope names a capability the backend reports
+// and matches it; other scopes (RESKEY:, ...) are not the filter's.
+func satisfies(c rpcapi.Capabilities, specs map[string]string) bool {
+	if len(specs) == 0 {
+		return true
+	}
+	caps := map[string]any{}
+	b, _ := json.Marshal(c)
+	_ = json.Unmarshal(b, &caps)
+	for key, want := range specs {
+		if i := strings.IndexByte(key, ':'); i >= 0 {
+			if key[:i] != "capabilities" {
+				continue
+			}
+			key = key[i+1:]
+		}
+		have, ok := caps[key]
+		if !ok || have == nil {
+			return false
+		}
+		if !matchSpec(want, fmt.Sprint(have)) {
+			return false
+		}
+	}
+	return true
+}
+
 // matchSpec is the extra-spec operator syntax of the CapabilitiesFilter
 // for the forms that make sense on a name: "<in> a", "<or> a <or> b",
 // "s== a", or plain equality.
 func matchSpec(want, have string) bool {
 	f := strings.Fields(want)
 	if len(f) >= 2 {
+		num := func(op string) bool {
+			a, err1 := strconv.ParseFloat(have, 64)
+			b, err2 := strconv.ParseFloat(f[1], 64)
+			if err1 != nil || err2 != nil {
+				return false
+			}
+			switch op {
+			case "=":
+				return a >= b // cinder's "=" means at least
+			case "==":
+				return a == b
+			case "!=":
+				return a != b
+			case ">=":
+				return a >= b
+			case "<=":
+				return a <= b
+			}
+			return false
+		}
 		switch f[0] {
+		case "<is>":
+			hb, err1 := strconv.ParseBool(have)
+			wb, err2 := strconv.ParseBool(f[1])
+			return err1 == nil && err2 == nil && hb == wb
+		case "=", "!=", ">=", "<=":
+			return num(f[0])
+		case "s!=":
+			return strings.Join(f[1:], " ") != have
 		case "<in>":
 			return strings.Contains(have, strings.Join(f[1:], " "))
 		case "<or>":
@@ -82,8 +140,10 @@ func matchSpec(want, have string) bool {
 				}
 			}
 			return false
-		case "s==", "==", "<is>":
+		case "s==":
 			return strings.Join(f[1:], " ") == have
+		case "==":
+			return num("==") || strings.Join(f[1:], " ") == have
 		}
 	}
 	return want == have

@@ -17,6 +17,9 @@ func TestFilter(t *testing.T) {
 	}{
 		{"most free first", rpcapi.RequestSpec{Size: 1}, []string{"h@a", "h@b"}},
 		{"by backend name", rpcapi.RequestSpec{Size: 1, ExtraSpecs: map[string]string{"volume_backend_name": "ceph2"}}, []string{"h@b"}},
+		{"capabilities scope", rpcapi.RequestSpec{Size: 1, ExtraSpecs: map[string]string{"capabilities:volume_backend_name": "ceph2"}}, []string{"h@b"}},
+		{"unreported capability", rpcapi.RequestSpec{Size: 1, ExtraSpecs: map[string]string{"storage_protocol": "bogus"}}, nil},
+		{"other scopes ignored", rpcapi.RequestSpec{Size: 1, ExtraSpecs: map[string]string{"RESKEY:availability_zones": "x", "volume_backend_name": "ceph"}}, []string{"h@a"}},
 		{"or operator", rpcapi.RequestSpec{Size: 1, ExtraSpecs: map[string]string{"volume_backend_name": "<or> x <or> ceph2"}}, []string{"h@b"}},
 		{"capacity", rpcapi.RequestSpec{Size: 80}, []string{"h@a"}},
 		{"too big", rpcapi.RequestSpec{Size: 500}, nil},

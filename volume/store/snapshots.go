@@ -151,6 +151,11 @@ var SnapshotSortKeys = map[string]string{
 
 // ListSnapshots returns a page of snapshots.
 func (s *Store) ListSnapshots(ctx context.Context, f SnapshotFilter, sorts []Sort, marker string, limit int) ([]Snapshot, error) {
+	return s.ListSnapshotsAt(ctx, f, sorts, marker, limit, 0)
+}
+
+// ListSnapshotsAt is ListSnapshots skipping offset rows.
+func (s *Store) ListSnapshotsAt(ctx context.Context, f SnapshotFilter, sorts []Sort, marker string, limit, offset int) ([]Snapshot, error) {
 	var conds []string
 	var args []any
 	arg := func(v any) string {
@@ -192,6 +197,9 @@ func (s *Store) ListSnapshots(ctx context.Context, f SnapshotFilter, sorts []Sor
 	sql += " ORDER BY " + order
 	if limit > 0 {
 		sql += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	if offset > 0 {
+		sql += fmt.Sprintf(" OFFSET %d", offset)
 	}
 	rows, err := s.pool.Query(ctx, sql, args...)
 	if err != nil {

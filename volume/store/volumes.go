@@ -251,6 +251,11 @@ var VolumeSortKeys = map[string]string{
 // ListVolumes returns a page of volumes. marker is the id of the last
 // volume of the previous page; limit <= 0 means no limit.
 func (s *Store) ListVolumes(ctx context.Context, f VolumeFilter, sorts []Sort, marker string, limit int) ([]Volume, error) {
+	return s.ListVolumesAt(ctx, f, sorts, marker, limit, 0)
+}
+
+// ListVolumesAt is ListVolumes skipping offset rows (cinder's offset).
+func (s *Store) ListVolumesAt(ctx context.Context, f VolumeFilter, sorts []Sort, marker string, limit, offset int) ([]Volume, error) {
 	var conds []string
 	var args []any
 	arg := func(v any) string {
@@ -301,6 +306,9 @@ func (s *Store) ListVolumes(ctx context.Context, f VolumeFilter, sorts []Sort, m
 	sql += " ORDER BY " + order
 	if limit > 0 {
 		sql += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	if offset > 0 {
+		sql += fmt.Sprintf(" OFFSET %d", offset)
 	}
 	rows, err := s.pool.Query(ctx, sql, args...)
 	if err != nil {
