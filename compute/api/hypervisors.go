@@ -221,3 +221,36 @@ func (a *API) hypervisorStatistics(w http.ResponseWriter, r *http.Request) {
 		"running_vms": st.RunningVMs, "disk_available_least": st.DiskAvailableLeast,
 	}})
 }
+
+// hypervisorUptime is api-ref "Show Hypervisor Uptime". The compute hosts
+// do not report their uptime, which nova answers with 501 as for a virt
+// driver without the function (OSC's hypervisor show expects that).
+func (a *API) hypervisorUptime(w http.ResponseWriter, r *http.Request) {
+	c, err := callerOf(r)
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	if err := a.can(c, "os_compute_api:os-hypervisors:uptime", nil); err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	if a.nodes == nil {
+		writeErr(w, r, fault.New(fault.Unavailable, "The compute node records are not available."))
+		return
+	}
+	id := chi.URLParam(r, "hypervisor_id")
+	var herr error
+	if atLeast(r, 53) {
+		_, herr = a.nodes.GetByUUID(r.Context(), id)
+	} else if n, perr := strconv.ParseInt(id, 10, 64); perr == nil {
+		_, herr = a.nodes.Get(r.Context(), n)
+	} else {
+		herr = fault.New(fault.NotFound, "not found")
+	}
+	if herr != nil {
+		writeErr(w, r, fault.New(fault.NotFound, "Hypervisor with ID '%s' could not be found.", id))
+		return
+	}
+	writeErr(w, r, fault.New(fault.NotImplemented, "Virt driver does not implement uptime function."))
+}

@@ -85,6 +85,23 @@ func poll(t *testing.T, what string, d time.Duration, fn func() bool) {
 	}
 }
 
+// lastUptime is the uptime of the tiny guest's last heartbeat line
+// ("tinyvm heartbeat N uptime S"), or a large number without one.
+func lastUptime(log string) int {
+	i := strings.LastIndex(log, "uptime ")
+	if i < 0 {
+		return 1 << 30
+	}
+	var n int
+	for _, c := range log[i+len("uptime "):] {
+		if c < '0' || c > '9' {
+			break
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
 func rbdParent(t *testing.T, image string) (ceph.Spec, bool) {
 	t.Helper()
 	conf, user := testenv.Ceph(t)
@@ -141,12 +158,21 @@ func TestOpenStackClientCompute(t *testing.T) {
 	if p, ok := rbdParent(t, id+"_disk"); !ok || p.Pool != "images" || p.Image != imageID || p.Snap != "snap" {
 		t.Errorf("vms/%s_disk parent = %+v (%v), want images/%s@snap", id, p, ok, imageID)
 	}
-	booted := func(n int) func() bool {
+	console := func() string { return admin.run("console", "log", "show", id) }
+	// freshBoot is true once the console shows a boot after the log
+	// "before": one more boot marker, or a log started anew (libvirt may
+	// truncate it when the guest starts) with a marker and a lower uptime.
+	freshBoot := func(before string) func() bool {
 		return func() bool {
-			return strings.Count(admin.run("console", "log", "show", id), "tinyvm booted") >= n
+			now := console()
+			if !strings.Contains(now, "tinyvm booted") {
+				return false
+			}
+			return strings.Count(now, "tinyvm booted") > strings.Count(before, "tinyvm booted") ||
+				lastUptime(now) < lastUptime(before)
 		}
 	}
-	poll(t, "the guest's boot marker on its console", 3*time.Minute, booted(1))
+	poll(t, "the guest's boot marker on its console", 3*time.Minute, freshBoot(""))
 
 	show := admin.json("server", "show", id)
 	if show["OS-EXT-STS:vm_state"] != "active" || show["OS-EXT-STS:power_state"] != "Running" && show["OS-EXT-STS:power_state"] != float64(1) {
@@ -155,14 +181,17 @@ func TestOpenStackClientCompute(t *testing.T) {
 	status := func(want string) func() bool {
 		return func() bool { return admin.json("server", "show", id)["status"] == want }
 	}
+	before := console()
 	admin.run("server", "stop", id)
 	poll(t, "SHUTOFF", 3*time.Minute, status("SHUTOFF"))
 	admin.run("server", "start", id)
 	poll(t, "ACTIVE after start", 2*time.Minute, status("ACTIVE"))
-	poll(t, "a fresh boot marker after start", 3*time.Minute, booted(2))
+	poll(t, "a fresh boot marker after start", 3*time.Minute, freshBoot(before))
+	poll(t, "a heartbeat after start", time.Minute, func() bool { return lastUptime(console()) >= 2 })
+	before = console()
 	admin.run("server", "reboot", "--hard", id)
 	poll(t, "ACTIVE after reboot", 2*time.Minute, status("ACTIVE"))
-	poll(t, "a fresh boot marker after reboot", 3*time.Minute, booted(3))
+	poll(t, "a fresh boot marker after reboot", 3*time.Minute, freshBoot(before))
 
 	events := admin.run("server", "event", "list", id, "-f", "value", "-c", "Action")
 	for _, a := range []string{"create", "stop", "start", "reboot"} {

@@ -104,6 +104,8 @@ func Defaults() []policy.Rule {
 	add("os_compute_api:os-hypervisors:search", Admin, "GET /os-hypervisors/{hypervisor_hostname_pattern}/search")
 	add("os_compute_api:os-hypervisors:servers", Admin, "GET /os-hypervisors/{hypervisor_hostname_pattern}/servers")
 	add("os_compute_api:os-hypervisors:uptime", Admin, "GET /os-hypervisors/{hypervisor_id}/uptime")
+	add("os_compute_api:os-aggregates:index", Admin, "GET /os-aggregates")
+	add("os_compute_api:os-server-groups:index", MemberOrAdmin, "GET /os-server-groups")
 	add("os_compute_api:os-services:list", Admin, "GET /os-services")
 	add("os_compute_api:os-services:update", Admin, "PUT /os-services/{service_id}")
 	add("os_compute_api:os-services:delete", Admin, "DELETE /os-services/{service_id}")
