@@ -17,7 +17,6 @@ func TestDirectSnapshot(t *testing.T) {
 	ctx := ctxFor(t)
 	spec := f.spec()
 	spawn(t, d, spec)
-	waitBooted(t, d, spec.UUID, "")
 
 	imageID := randomUUID()
 	img := ceph.ImageSpec("images", imageID)

@@ -99,7 +99,7 @@ func (d *Driver) Spawn(ctx context.Context, spec virt.InstanceSpec) (err error) 
 	if err != nil {
 		return err
 	}
-	guest, err := d.guestFor(spec, mons)
+	guest, err := d.guestFor(spec, mons, nil)
 	if err != nil {
 		return err
 	}
@@ -143,8 +143,9 @@ func (d *Driver) Spawn(ctx context.Context, spec virt.InstanceSpec) (err error) 
 	return nil
 }
 
-// guestFor describes the instance's guest for DomainXML.
-func (d *Driver) guestFor(spec virt.InstanceSpec, mons []ceph.MonAddr) (Guest, error) {
+// guestFor describes the instance's guest for DomainXML. Its disks take
+// the first device names on the bus that are not reserved (by volumes).
+func (d *Driver) guestFor(spec virt.InstanceSpec, mons []ceph.MonAddr, reserved map[string]bool) (Guest, error) {
 	bus := spec.Image.Properties.DiskBus
 	if bus == "" {
 		bus = "virtio"
@@ -161,10 +162,18 @@ func (d *Driver) guestFor(spec virt.InstanceSpec, mons []ceph.MonAddr) (Guest, e
 		names = append(names, swapDiskName(spec.UUID))
 	}
 	var disks []Disk
-	for i, n := range names {
-		dev, err := DeviceName(bus, i)
-		if err != nil {
-			return Guest{}, err
+	next := 0
+	for _, n := range names {
+		var dev string
+		for {
+			var err error
+			if dev, err = DeviceName(bus, next); err != nil {
+				return Guest{}, err
+			}
+			next++
+			if !reserved[dev] {
+				break
+			}
 		}
 		disks = append(disks, Disk{Pool: d.s.Pool, Image: n, Dev: dev, Bus: bus, Monitors: monitors,
 			AuthUser: d.s.RBDUser, SecretUUID: d.s.SecretUUID})
