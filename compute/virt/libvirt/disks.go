@@ -56,6 +56,11 @@ type createdDisks []ceph.Spec
 // the flavor's root size.
 func (d *Driver) makeRootDisk(ctx context.Context, spec virt.InstanceSpec, made *createdDisks) (ceph.Spec, error) {
 	child := ceph.ImageSpec(d.s.Pool, rootDiskName(spec.UUID))
+	return child, d.makeImageDisk(ctx, spec, child, made)
+}
+
+// makeImageDisk makes child from spec's image, grown to spec.RootGB.
+func (d *Driver) makeImageDisk(ctx context.Context, spec virt.InstanceSpec, child ceph.Spec, made *createdDisks) error {
 	want := uint64(spec.RootGB) * gib
 	var size uint64
 	if d.inCluster(ctx, spec.Image) {
@@ -64,37 +69,37 @@ func (d *Driver) makeRootDisk(ctx context.Context, spec virt.InstanceSpec, made 
 		var err error
 		if size, err = d.ceph.Size(ctx, parent); err != nil {
 			if fault.KindOf(err) == fault.NotFound {
-				return child, fault.Wrap(err, fault.Invalid,
+				return fault.Wrap(err, fault.Invalid,
 					"The data of image %s is not in the Ceph cluster (%s is missing).", spec.Image.ID, parent)
 			}
-			return child, err
+			return err
 		}
 		if want > 0 && want < size {
-			return child, flavorTooSmall(want, size)
+			return flavorTooSmall(want, size)
 		}
 		if err := d.ceph.Clone(ctx, parent, child, ceph.CreateOptions{}); err != nil {
-			return child, err
+			return err
 		}
 		*made = append(*made, child)
 	} else {
 		if spec.Image.SizeBytes > 0 && want > 0 && want < uint64(spec.Image.SizeBytes) && isRaw(spec.Image.DiskFormat) {
-			return child, flavorTooSmall(want, uint64(spec.Image.SizeBytes))
+			return flavorTooSmall(want, uint64(spec.Image.SizeBytes))
 		}
 		n, err := d.importImage(ctx, spec, child, made)
 		if err != nil {
-			return child, err
+			return err
 		}
 		size = n
 		if want > 0 && want < size {
-			return child, flavorTooSmall(want, size)
+			return flavorTooSmall(want, size)
 		}
 	}
 	if want > size {
 		if err := d.ceph.Resize(ctx, child, want, ceph.ResizeOptions{}); err != nil {
-			return child, err
+			return err
 		}
 	}
-	return child, nil
+	return nil
 }
 
 func isRaw(format string) bool { return format == "" || format == "raw" }

@@ -129,6 +129,12 @@ func (d *Driver) resizeExtraDisks(ctx context.Context, spec virt.InstanceSpec) e
 // disks that are not the instance's own (attached volumes), and starts it
 // when powerOn. The guest must be stopped.
 func (d *Driver) redefine(ctx context.Context, spec virt.InstanceSpec, powerOn bool) error {
+	return d.redefineWith(ctx, spec, "", powerOn)
+}
+
+// redefineWith is redefine with bootDisk (an image in the pool) before the
+// instance's disks.
+func (d *Driver) redefineWith(ctx context.Context, spec virt.InstanceSpec, bootDisk string, powerOn bool) error {
 	c, err := d.connect()
 	if err != nil {
 		return err
@@ -161,7 +167,7 @@ func (d *Driver) redefine(ctx context.Context, spec virt.InstanceSpec, powerOn b
 	if err != nil {
 		return err
 	}
-	guest, err := d.guestFor(spec, mons, reserved)
+	guest, err := d.guestFor(spec, mons, reserved, bootDisk)
 	if err != nil {
 		return err
 	}

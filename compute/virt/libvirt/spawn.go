@@ -99,7 +99,7 @@ func (d *Driver) Spawn(ctx context.Context, spec virt.InstanceSpec) (err error) 
 	if err != nil {
 		return err
 	}
-	guest, err := d.guestFor(spec, mons, nil)
+	guest, err := d.guestFor(spec, mons, nil, "")
 	if err != nil {
 		return err
 	}
@@ -144,8 +144,9 @@ func (d *Driver) Spawn(ctx context.Context, spec virt.InstanceSpec) (err error) 
 }
 
 // guestFor describes the instance's guest for DomainXML. Its disks take
-// the first device names on the bus that are not reserved (by volumes).
-func (d *Driver) guestFor(spec virt.InstanceSpec, mons []ceph.MonAddr, reserved map[string]bool) (Guest, error) {
+// the first device names on the bus that are not reserved (by volumes);
+// bootDisk, when set, comes first (a rescue disk).
+func (d *Driver) guestFor(spec virt.InstanceSpec, mons []ceph.MonAddr, reserved map[string]bool, bootDisk string) (Guest, error) {
 	bus := spec.Image.Properties.DiskBus
 	if bus == "" {
 		bus = "virtio"
@@ -154,7 +155,11 @@ func (d *Driver) guestFor(spec virt.InstanceSpec, mons []ceph.MonAddr, reserved 
 	for _, m := range mons {
 		monitors = append(monitors, Monitor{Host: m.Host, Port: m.Port})
 	}
-	names := []string{rootDiskName(spec.UUID)}
+	var names []string
+	if bootDisk != "" {
+		names = append(names, bootDisk)
+	}
+	names = append(names, rootDiskName(spec.UUID))
 	if spec.EphemeralGB > 0 {
 		names = append(names, ephemeralDiskName(spec.UUID))
 	}
