@@ -33,6 +33,16 @@ func files(t *testing.T, service string) []string {
 	return names
 }
 
+// number is the version a migration file name starts with.
+func number(t *testing.T, name string) int64 {
+	t.Helper()
+	var n int64
+	if _, err := fmt.Sscanf(name, "%05d_", &n); err != nil || !strings.HasPrefix(name, fmt.Sprintf("%05d_", n)) {
+		t.Fatalf("%s: want a name NNNNN_<what>.sql", name)
+	}
+	return n
+}
+
 func TestLayout(t *testing.T) {
 	top, err := fs.ReadDir(migrations.FS, ".")
 	if err != nil {
@@ -48,10 +58,15 @@ func TestLayout(t *testing.T) {
 		t.Fatalf("folders %v; want one per service %v", dirs, want)
 	}
 	for _, svc := range migrations.Services() {
-		for i, name := range files(t, svc) {
-			if prefix := fmt.Sprintf("%05d_", i+1); !strings.HasPrefix(name, prefix) || path.Ext(name) != ".sql" {
-				t.Errorf("%s/%s: want %s<what>.sql (numbered 00001_, 00002_, ... without gaps)", svc, name, prefix)
+		prev := int64(0)
+		for _, name := range files(t, svc) {
+			n := number(t, name)
+			// Within a component's range numbers rise by one; a new range
+			// starts at a multiple of 100 (see the package comment).
+			if path.Ext(name) != ".sql" || (n != prev+1 && n%100 != 0) || n <= prev {
+				t.Errorf("%s/%s: want %05d_<what>.sql (the next number) or the start of a new range (a multiple of 100)", svc, name, prev+1)
 			}
+			prev = n
 			body, err := fs.ReadFile(migrations.FS, path.Join(svc, name))
 			if err != nil {
 				t.Fatal(err)
@@ -94,7 +109,7 @@ func TestSyncEveryServiceOnEmptyDatabase(t *testing.T) {
 			ctx := testCtx(t)
 			pool := open(t, ctx, testenv.Postgres(t))
 			want := files(t, svc)
-			latest := int64(len(want))
+			latest := number(t, want[len(want)-1])
 
 			rep, err := migrations.Sync(ctx, pool, svc)
 			if err != nil {
