@@ -24,6 +24,14 @@ source "$REPO_DIR/openrc"
 tiny=$REPO_DIR/.cache/images/tiny.raw
 [ -f "$tiny" ] || die "no tiny image at $tiny: run 'make dev' first"
 
+# A project of its own, with room for the boots whatever else runs.
+project=bench-nova-boot
+openstack project show "$project" >/dev/null 2>&1 || openstack project create "$project" >/dev/null
+openstack role add --user "$OS_USERNAME" --user-domain "${OS_USER_DOMAIN_NAME:-Default}" --project "$project" admin >/dev/null
+openstack quota set --instances $((SEQ + PAR + 10)) --cores $((2 * (SEQ + PAR) + 10)) --ram $((256 * (SEQ + PAR) + 1024)) "$project" >/dev/null
+export OS_PROJECT_NAME=$project
+unset OS_PROJECT_ID OS_TENANT_NAME OS_TENANT_ID
+
 name=bench-boot-$$
 image=$(openstack image create --disk-format raw --container-format bare --file "$tiny" "$name" -f value -c id)
 flavor=$(openstack flavor create --ram 128 --disk 1 --vcpus 1 "$name" -f value -c id)
