@@ -53,6 +53,7 @@ func (a *API) Handler(cfg httpapi.Config, authn func(http.Handler) http.Handler)
 	cfg.Flavor = httpapi.Nova // only for the shared 401 shape; errors below are NeutronError
 	cfg.RequestIDHeaders = []string{}
 	mux := httpapi.NewRouter(cfg)
+	mux.Use(withLogger(a.log))
 	mux.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, fault.New(fault.NotFound, httpapi.MsgNotFound))
 	})

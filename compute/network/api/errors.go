@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -65,10 +66,28 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if k.status >= 500 {
 		level = slog.LevelError
 	}
-	slog.Default().LogAttrs(r.Context(), level, "request failed",
+	loggerOf(r).LogAttrs(r.Context(), level, "request failed",
 		slog.String("request_id", httpapi.RequestID(r.Context())), slog.String("method", r.Method),
 		slog.String("path", r.URL.Path), slog.Int("status", k.status), slog.String("error", err.Error()))
 	httpapi.WriteJSON(w, r, k.status, body)
+}
+
+type loggerKey struct{}
+
+// withLogger makes the API's logger the one writeError uses.
+func withLogger(log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), loggerKey{}, log)))
+		})
+	}
+}
+
+func loggerOf(r *http.Request) *slog.Logger {
+	if l, ok := r.Context().Value(loggerKey{}).(*slog.Logger); ok {
+		return l
+	}
+	return slog.Default()
 }
 
 // invalid is neutron's 400 for a bad attribute value.

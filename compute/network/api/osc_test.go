@@ -56,8 +56,30 @@ func jsonOf[T any](t *testing.T, out string) T {
 // network creation, availability zones and quotas.
 func TestOpenStackClientNetwork(t *testing.T) {
 	suffix := strings.ReplaceAll(time.Now().Format("150405.000"), ".", "")
-	cleanup := func(args ...string) { t.Cleanup(func() { _, _ = osc(t, nil, args...) }) }
+	// The parts are independent: run them side by side (each CLI call
+	// costs seconds of Python start-up).
+	t.Run("default network and ports", func(t *testing.T) {
+		t.Parallel()
+		oscDefaultNetwork(t, suffix)
+	})
+	t.Run("security groups", func(t *testing.T) {
+		t.Parallel()
+		oscSecurityGroups(t, suffix)
+	})
+	t.Run("admin only networks", func(t *testing.T) {
+		t.Parallel()
+		oscNetworkRoles(t, suffix)
+	})
+	t.Run("zones and quotas", func(t *testing.T) {
+		t.Parallel()
+		oscZonesQuotas(t)
+	})
+}
 
+func cleanupOSC(t *testing.T, args ...string) { t.Cleanup(func() { _, _ = osc(t, nil, args...) }) }
+
+func oscDefaultNetwork(t *testing.T, suffix string) {
+	cleanup := func(args ...string) { cleanupOSC(t, args...) }
 	nets := jsonOf[[]map[string]any](t, mustOSC(t, nil, "network", "list", "-f", "json"))
 	found := false
 	for _, n := range nets {
@@ -100,7 +122,10 @@ func TestOpenStackClientNetwork(t *testing.T) {
 		t.Errorf("port show after delete: %s", out)
 	}
 
-	// Security groups and a rule opening TCP 22.
+}
+
+func oscSecurityGroups(t *testing.T, suffix string) {
+	cleanup := func(args ...string) { cleanupOSC(t, args...) }
 	gname := "osc-sg-" + suffix
 	mustOSC(t, nil, "security", "group", "create", gname, "-f", "json")
 	cleanup("security", "group", "delete", gname)
@@ -117,7 +142,13 @@ func TestOpenStackClientNetwork(t *testing.T) {
 	}
 	mustOSC(t, nil, "security", "group", "delete", gname)
 
-	// Network creation: admin yes, member no.
+}
+
+// oscNetworkRoles: network creation is admin-only; a member uses the
+// shared network.
+func oscNetworkRoles(t *testing.T, suffix string) {
+	cleanup := func(args ...string) { cleanupOSC(t, args...) }
+	pname := "osc-port-" + suffix
 	nname := "osc-net-" + suffix
 	mustOSC(t, nil, "network", "create", "--provider-network-type", "flat", "--provider-physical-network", "osc"+suffix, nname, "-f", "json")
 	cleanup("network", "delete", nname)
@@ -139,6 +170,9 @@ func TestOpenStackClientNetwork(t *testing.T) {
 	}
 	mustOSC(t, member, "port", "delete", mp["id"].(string))
 
+}
+
+func oscZonesQuotas(t *testing.T) {
 	// Availability zones: the plain listing works (OSC's network part
 	// needs the extension and the zone list).
 	mustOSC(t, nil, "availability", "zone", "list")
