@@ -58,6 +58,15 @@ func (a *API) Handler(cfg httpapi.Config, authn func(http.Handler) http.Handler)
 		writeError(w, r, fault.New(fault.NotFound, httpapi.MsgNotFound))
 	})
 	mux.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		var allow []string
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
+			if mux.Match(chi.NewRouteContext(), m, r.URL.Path) {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+		}
 		writeError(w, r, fault.New(fault.NotAllowed, "The method %s is not allowed for this resource.", r.Method))
 	})
 	mux.Get("/", a.versions)

@@ -46,6 +46,11 @@ func TestVersionsAndExtensions(t *testing.T) {
 	if string(r.raw) != `{"floatingips":[]}` {
 		t.Errorf("floatingips: %s", r.raw)
 	}
+	r = n.do(alice, "member", "PATCH", "/v2.0/networks/"+n.net, nil)
+	wantError(t, "patch", r, 405, "HTTPMethodNotAllowed", "The method PATCH is not allowed")
+	if r.header.Get("Allow") != "GET, PUT, DELETE" {
+		t.Errorf("Allow: %q", r.header.Get("Allow"))
+	}
 	wantError(t, "unknown path", n.do(alice, "reader", "GET", "/v2.0/routers", nil), 404, "HTTPNotFound", "could not be found")
 }
 
