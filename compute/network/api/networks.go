@@ -245,6 +245,12 @@ func (a *API) updateNetwork(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	if shared, err := body.boolean("shared", old.Shared); err == nil && old.Shared && !shared {
+		if err := a.checkUnshare(r, old); err != nil {
+			writeError(w, r, err)
+			return
+		}
+	}
 	n, err := a.st.UpdateNetwork(r.Context(), id, func(n *store.Network) error {
 		var err error
 		if n.Name, err = body.str("name", 255, n.Name); err != nil {
@@ -305,4 +311,20 @@ func (a *API) deleteNetwork(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// checkUnshare is neutron's InvalidSharedSetting: a network other
+// projects have ports on stays shared.
+func (a *API) checkUnshare(r *http.Request, n store.Network) error {
+	ports, err := a.st.ListPorts(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, p := range ports {
+		if p.NetworkID == n.ID && p.ProjectID != n.ProjectID {
+			return store.Errorf("InvalidSharedSetting", fault.Conflict,
+				"Unable to reconfigure sharing settings for network %s. Multiple tenants are using it.", n.ID)
+		}
+	}
+	return nil
 }

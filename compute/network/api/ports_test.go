@@ -58,6 +58,8 @@ func TestPorts(t *testing.T) {
 	want(t, "third", port(bob, "member", map[string]any{}), 201)
 	wantError(t, "exhausted", port(bob, "member", map[string]any{}), 409, "IpAddressGenerationFailure",
 		"No more IP addresses available on network "+n.net+".")
+	wantError(t, "unshare", n.do(admin, "admin", "PUT", "/v2.0/networks/"+n.net, map[string]any{"network": map[string]any{"shared": false}}),
+		409, "InvalidSharedSetting", "Multiple tenants are using it.")
 	// Filters as clients use them.
 	get := func(project, query string) []map[string]any {
 		r := n.do(project, "member", "GET", "/v2.0/ports?"+query, nil)
