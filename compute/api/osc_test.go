@@ -70,6 +70,18 @@ func (o osc) json(args ...string) map[string]any {
 	return m
 }
 
+// newProjectUser makes a project and a user of it with one role, removed
+// when the test ends, and returns the client acting as that user.
+func newProjectUser(t *testing.T, admin osc, name, role string) osc {
+	t.Helper()
+	pw := "pw-" + name
+	admin.run("project", "create", name)
+	admin.run("user", "create", "--password", pw, "--project", name, name)
+	admin.run("role", "add", "--project", name, "--user", name, role)
+	t.Cleanup(func() { admin.quietly("user", "delete", name); admin.quietly("project", "delete", name) })
+	return osc{t: t, env: map[string]string{"OS_USERNAME": name, "OS_PASSWORD": pw, "OS_PROJECT_NAME": name}}
+}
+
 // quietly runs a cleanup command, ignoring failures.
 func (o osc) quietly(args ...string) { _ = o.cmd(args...).Run() }
 
@@ -139,16 +151,18 @@ func TestOpenStackClientCompute(t *testing.T) {
 
 	admin.run("flavor", "create", "--ram", "128", "--disk", "1", "--vcpus", "1", flavor)
 	t.Cleanup(func() { admin.quietly("flavor", "delete", flavor) })
-	kp := admin.run("keypair", "create", key)
-	t.Cleanup(func() { admin.quietly("keypair", "delete", key) })
+	// The server lives in a project of its own, with a member user.
+	user := newProjectUser(t, admin, "osc-cmp-"+sfx, "member")
+	kp := user.run("keypair", "create", key)
+	t.Cleanup(func() { user.quietly("keypair", "delete", key) })
 	if !strings.Contains(kp, "PRIVATE KEY") {
 		t.Errorf("keypair create printed no private key:\n%s", kp)
 	}
-	img := admin.json("image", "create", "--file", src, "--disk-format", "raw", "--container-format", "bare", image)
+	img := user.json("image", "create", "--file", src, "--disk-format", "raw", "--container-format", "bare", image)
 	imageID := img["id"].(string)
 	t.Cleanup(func() { admin.quietly("image", "delete", imageID) })
 
-	created := admin.json("--os-compute-api-version", "2.37", "server", "create", "--image", image, "--flavor", flavor,
+	created := user.json("--os-compute-api-version", "2.37", "server", "create", "--image", image, "--flavor", flavor,
 		"--key-name", key, "--network", "none", "--wait", server)
 	id := created["id"].(string)
 	t.Cleanup(func() { admin.quietly("server", "delete", "--wait", id) })
@@ -158,7 +172,7 @@ func TestOpenStackClientCompute(t *testing.T) {
 	if p, ok := rbdParent(t, id+"_disk"); !ok || p.Pool != "images" || p.Image != imageID || p.Snap != "snap" {
 		t.Errorf("vms/%s_disk parent = %+v (%v), want images/%s@snap", id, p, ok, imageID)
 	}
-	console := func() string { return admin.run("console", "log", "show", id) }
+	console := func() string { return user.run("console", "log", "show", id) }
 	// freshBoot is true once the console shows a boot after the log
 	// "before": one more boot marker, or a log started anew (libvirt may
 	// truncate it when the guest starts) with a marker and a lower uptime.
@@ -175,34 +189,42 @@ func TestOpenStackClientCompute(t *testing.T) {
 	poll(t, "the guest's boot marker on its console", 3*time.Minute, freshBoot(""))
 
 	show := admin.json("server", "show", id)
+	if show["OS-EXT-SRV-ATTR:host"] == nil || show["OS-EXT-SRV-ATTR:host"] == "" {
+		t.Errorf("admin server show has no host: %v", show)
+	}
 	if show["OS-EXT-STS:vm_state"] != "active" || show["OS-EXT-STS:power_state"] != "Running" && show["OS-EXT-STS:power_state"] != float64(1) {
 		t.Errorf("server show: %v", show)
 	}
 	status := func(want string) func() bool {
-		return func() bool { return admin.json("server", "show", id)["status"] == want }
+		return func() bool { return user.json("server", "show", id)["status"] == want }
 	}
 	before := console()
-	admin.run("server", "stop", id)
+	user.run("server", "stop", id)
 	poll(t, "SHUTOFF", 3*time.Minute, status("SHUTOFF"))
-	admin.run("server", "start", id)
+	user.run("server", "start", id)
 	poll(t, "ACTIVE after start", 2*time.Minute, status("ACTIVE"))
 	poll(t, "a fresh boot marker after start", 3*time.Minute, freshBoot(before))
 	poll(t, "a heartbeat after start", time.Minute, func() bool { return lastUptime(console()) >= 2 })
 	before = console()
-	admin.run("server", "reboot", "--hard", id)
+	user.run("server", "reboot", "--hard", id)
 	poll(t, "ACTIVE after reboot", 2*time.Minute, status("ACTIVE"))
 	poll(t, "a fresh boot marker after reboot", 3*time.Minute, freshBoot(before))
 
-	events := admin.run("server", "event", "list", id, "-f", "value", "-c", "Action")
+	events := user.run("server", "event", "list", id, "-f", "value", "-c", "Action")
 	for _, a := range []string{"create", "stop", "start", "reboot"} {
 		if !strings.Contains(events, a) {
 			t.Errorf("server event list lacks %s:\n%s", a, events)
 		}
 	}
 	for _, args := range [][]string{
-		{"hypervisor", "list"}, {"compute", "service", "list"}, {"availability", "zone", "list", "--compute"},
+		{"availability", "zone", "list", "--compute"},
 		{"quota", "show"}, {"limits", "show", "--absolute"},
 	} {
+		if out := user.run(args...); !strings.Contains(out, "|") {
+			t.Errorf("%v printed no table:\n%s", args, out)
+		}
+	}
+	for _, args := range [][]string{{"hypervisor", "list"}, {"compute", "service", "list"}, {"hypervisor", "stats", "show"}} {
 		if out := admin.run(args...); !strings.Contains(out, "|") {
 			t.Errorf("%v printed no table:\n%s", args, out)
 		}
@@ -215,7 +237,7 @@ func TestOpenStackClientCompute(t *testing.T) {
 		t.Errorf("compute service list:\n%s", out)
 	}
 
-	admin.run("server", "delete", "--wait", id)
+	user.run("server", "delete", "--wait", id)
 	if strings.Contains(virshDomains(t), id) {
 		t.Errorf("a libvirt domain is left for %s", id)
 	}
@@ -239,16 +261,8 @@ func TestOpenStackClientComputeIsolationAndLimits(t *testing.T) {
 	imageID := img["id"].(string)
 	t.Cleanup(func() { admin.quietly("image", "delete", imageID) })
 
-	users := map[string]osc{}
-	for _, role := range []string{"member", "reader"} {
-		project, user, pw := "osc-"+role+"-"+sfx, "osc-"+role+"-"+sfx, "pw-"+sfx
-		admin.run("project", "create", project)
-		admin.run("user", "create", "--password", pw, "--project", project, user)
-		admin.run("role", "add", "--project", project, "--user", user, role)
-		t.Cleanup(func() { admin.quietly("user", "delete", user); admin.quietly("project", "delete", project) })
-		users[role] = osc{t: t, env: map[string]string{"OS_USERNAME": user, "OS_PASSWORD": pw, "OS_PROJECT_NAME": project}}
-	}
-	member, reader := users["member"], users["reader"]
+	member := newProjectUser(t, admin, "osc-member-"+sfx, "member")
+	reader := newProjectUser(t, admin, "osc-reader-"+sfx, "reader")
 
 	// The admin's server is invisible to another project.
 	created := admin.json("--os-compute-api-version", "2.37", "server", "create", "--image", image, "--flavor", flavor,
