@@ -17,8 +17,11 @@ import (
 
 // TestLifecycle boots the tiny image from an RBD clone with ephemeral and
 // swap disks and drives it through every power action, then destroys it.
+//
+// It runs alone, before the parallel tests (it is not parallel itself): its
+// boots under TCG are what take time, and they slow down when other guests
+// boot at once.
 func TestLifecycle(t *testing.T) {
-	t.Parallel()
 	d, f := newDriver(t)
 	ctx := ctxFor(t)
 	t0 := time.Now()

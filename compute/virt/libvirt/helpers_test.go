@@ -233,7 +233,7 @@ func cleanupInstance(t testing.TB, d *Driver, uuid string) {
 // waitConsole polls the console log until ok accepts it.
 func waitConsole(t testing.TB, d *Driver, uuid, what string, ok func(string) bool) string {
 	t.Helper()
-	deadline := time.Now().Add(120 * time.Second)
+	deadline := time.Now().Add(180 * time.Second)
 	var last string
 	for time.Now().Before(deadline) {
 		out, err := d.ConsoleOutput(ctxFor(t), uuid, 0)

@@ -6,7 +6,6 @@ import (
 
 	golibvirt "libvirt.org/go/libvirt"
 
-	"github.com/gostack/gostack/compute/virt"
 	"github.com/gostack/gostack/services/fault"
 )
 
@@ -200,5 +199,3 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
-
-var _ = virt.NoState
