@@ -193,6 +193,8 @@ func (a *API) routes(r chi.Router) {
 	r.Get("/os-hypervisors/statistics", a.hypervisorStatistics)
 	r.Get("/os-hypervisors/{hypervisor_id}", a.showHypervisor)
 	r.Get("/os-hypervisors/{hypervisor_id}/uptime", a.hypervisorUptime)
+	r.Get("/os-hypervisors/{pattern}/search", func(w http.ResponseWriter, r *http.Request) { a.searchHypervisors(w, r, false) })
+	r.Get("/os-hypervisors/{pattern}/servers", func(w http.ResponseWriter, r *http.Request) { a.searchHypervisors(w, r, true) })
 	r.Get("/os-aggregates", a.listAggregates)
 	r.Get("/os-server-groups", a.listServerGroups)
 	r.Get("/os-services", a.listServices)

@@ -532,4 +532,12 @@ func TestServicesZonesQuotas(t *testing.T) {
 	want(t, "usage", n.do(alice, memberR, "", "GET", "/v2.1/os-simple-tenant-usage/"+alice, nil), 200)
 	want(t, "hypervisors", n.do(adminP, adminR, "", "GET", "/v2.1/os-hypervisors/detail", nil), 200)
 	want(t, "hypervisor stats", n.do(adminP, adminR, "", "GET", "/v2.1/os-hypervisors/statistics", nil), 200)
+	r = n.do(adminP, adminR, "", "GET", "/v2.1/os-hypervisors/zz/search", nil)
+	if want(t, "hypervisor search", r, 404); !strings.Contains(string(r.raw), "No hypervisor matching 'zz'") {
+		t.Errorf("search: %s", r.raw)
+	}
+	want(t, "search gone at 2.53", n.do(adminP, adminR, "2.53", "GET", "/v2.1/os-hypervisors/zz/search", nil), 404)
+	want(t, "hypervisor uptime", n.do(adminP, adminR, "", "GET", "/v2.1/os-hypervisors/1/uptime", nil), 404)
+	want(t, "usage list 2.40", n.do(adminP, adminR, "2.40", "GET", "/v2.1/os-simple-tenant-usage?detailed=1&limit=1", nil), 200)
+	want(t, "aggregates", n.do(adminP, adminR, "", "GET", "/v2.1/os-aggregates", nil), 200)
 }

@@ -134,9 +134,16 @@ func (a *API) hypervisorList(w http.ResponseWriter, r *http.Request, detail bool
 		writeErr(w, r, err)
 		return
 	}
+	withServers := atLeast(r, 53) && truthy(httpapi.QueryOf(r).Get("with_servers"))
 	out := make([]map[string]any, len(list))
 	for i, h := range list {
 		out[i] = a.hypervisorView(r, h, detail)
+		if withServers {
+			if err := a.addServers(r, out[i], h); err != nil {
+				writeErr(w, r, err)
+				return
+			}
+		}
 	}
 	resp := map[string]any{"hypervisors": out}
 	if atLeast(r, 33) && len(list) > 0 {
@@ -253,4 +260,70 @@ func (a *API) hypervisorUptime(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeErr(w, r, fault.New(fault.NotImplemented, "Virt driver does not implement uptime function."))
+}
+
+// addServers adds the "servers" of a hypervisor ({name, uuid}), omitted
+// when it has none, as nova does.
+func (a *API) addServers(r *http.Request, v map[string]any, h placement.Hypervisor) error {
+	on, err := a.store.InstancesOnHost(r.Context(), h.Host, h.Hostname)
+	if err != nil {
+		return err
+	}
+	if len(on) == 0 {
+		return nil
+	}
+	servers := make([]map[string]string, len(on))
+	for i, in := range on {
+		servers[i] = map[string]string{"name": instanceName(in), "uuid": in.UUID}
+	}
+	v["servers"] = servers
+	return nil
+}
+
+// searchHypervisors is api-ref "Search Hypervisor" and "List Hypervisor
+// Servers" (below 2.53): the hypervisors whose hostname contains the
+// pattern, with their servers for the latter.
+func (a *API) searchHypervisors(w http.ResponseWriter, r *http.Request, withServers bool) {
+	rule := "os_compute_api:os-hypervisors:search"
+	if withServers {
+		rule = "os_compute_api:os-hypervisors:servers"
+	}
+	if atLeast(r, 53) {
+		writeErr(w, r, fault.New(fault.NotFound, httpapi.MsgNotFound))
+		return
+	}
+	c, err := callerOf(r)
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	if err := a.can(c, rule, nil); err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	if a.nodes == nil {
+		writeErr(w, r, fault.New(fault.Unavailable, "The compute node records are not available."))
+		return
+	}
+	pattern := chi.URLParam(r, "pattern")
+	list, err := a.nodes.List(r.Context(), placement.ListOptions{HostnamePattern: pattern})
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	if len(list) == 0 {
+		writeErr(w, r, fault.New(fault.NotFound, "No hypervisor matching '%s' could be found.", pattern))
+		return
+	}
+	out := make([]map[string]any, len(list))
+	for i, h := range list {
+		out[i] = a.hypervisorView(r, h, false)
+		if withServers {
+			if err := a.addServers(r, out[i], h); err != nil {
+				writeErr(w, r, err)
+				return
+			}
+		}
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"hypervisors": out})
 }

@@ -213,9 +213,56 @@ func (a *API) listUsage(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, r, err)
 		return
 	}
+	resp := map[string]any{}
+	if atLeast(r, 40) {
+		// Paged by instance, as nova 2.40: the page's instances grouped
+		// by project.
+		p, err := pagination.Parse(r, pagination.Options{MaxLimit: a.set.MaxLimit})
+		if err != nil {
+			writeErr(w, r, err)
+			return
+		}
+		var all []map[string]any
+		for _, u := range list {
+			all = append(all, u.servers...)
+		}
+		page, err := pageServers(r, a, all)
+		if err != nil {
+			writeErr(w, r, err)
+			return
+		}
+		keep := map[any]bool{}
+		for _, s := range page {
+			keep[s["instance_id"]] = true
+		}
+		var kept []*tenantUsage
+		for _, u := range list {
+			nu := &tenantUsage{project: u.project}
+			for _, s := range u.servers {
+				if keep[s["instance_id"]] {
+					h := s["hours"].(float64)
+					nu.hours += h
+					nu.vcpus += h * float64(s["vcpus"].(int))
+					nu.memory += h * float64(s["memory_mb"].(int))
+					nu.local += h * float64(s["local_gb"].(int))
+					nu.servers = append(nu.servers, s)
+				}
+			}
+			if len(nu.servers) > 0 {
+				kept = append(kept, nu)
+			}
+		}
+		list = kept
+		if len(page) > 0 {
+			if l := nextLinks(r, p, len(page), page[len(page)-1]["instance_id"].(string)); l != nil {
+				resp["tenant_usages_links"] = l
+			}
+		}
+	}
 	out := make([]map[string]any, len(list))
 	for i, u := range list {
 		out[i] = u.view(start, end, detailed)
 	}
-	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"tenant_usages": out})
+	resp["tenant_usages"] = out
+	httpapi.WriteJSON(w, r, http.StatusOK, resp)
 }
