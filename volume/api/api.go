@@ -3,9 +3,11 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/gostack/gostack/services/fault"
 	"github.com/gostack/gostack/services/httpapi"
 	"github.com/gostack/gostack/services/httpapi/microversion"
 	"github.com/gostack/gostack/services/policy"
@@ -65,6 +67,10 @@ func (a *API) Handler(cfg httpapi.Config, authn func(http.Handler) http.Handler)
 	cfg.Flavor = httpapi.Cinder
 	mux := httpapi.NewRouter(cfg)
 	mv := microversion.Volume(MaxVersion)
+	// Unmatched methods are 404 in cinder (routes has no 405).
+	mux.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		httpapi.WriteError(w, r, fault.New(fault.NotFound, httpapi.MsgNotFound))
+	})
 	mux.Get("/", a.versions)
 	mux.Route("/v3", func(v3 chi.Router) {
 		v3.With(mv.Middleware).Get("/", a.version)
@@ -80,7 +86,24 @@ func (a *API) Handler(cfg httpapi.Config, authn func(http.Handler) http.Handler)
 			})
 		})
 	})
-	return mux
+	return httpapi.WithConfig(cfg)(trailingSlash404(mux))
+}
+
+// trailingSlash404 answers 404 for a resource path with a trailing slash
+// (GET /v3/{p}/volumes/ asks for a volume with an empty id in cinder, not
+// for the list), while the version documents answer with or without one.
+func trailingSlash404(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		for strings.Contains(p, "//") {
+			p = strings.ReplaceAll(p, "//", "/")
+		}
+		if strings.HasSuffix(p, "/") && strings.Count(strings.Trim(p, "/"), "/") >= 2 {
+			httpapi.WriteError(w, r, fault.New(fault.NotFound, httpapi.MsgNotFound))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func (a *API) routes(r chi.Router) {

@@ -130,9 +130,9 @@ func (a *API) typeView(c caller, t store.VolumeType) map[string]any {
 	return out
 }
 
-// volumeCreated is the view POST /volumes answers: cinder's extensions
-// (host, tenant, migration status, image metadata) decorate show and
-// list, not create.
+// volumeCreated is the view POST /volumes and PUT /volumes/{id} answer:
+// cinder's extensions (host, tenant, migration status, image metadata)
+// decorate show and list only.
 func (a *API) volumeCreated(r *http.Request, c caller, v store.Volume) map[string]any {
 	out := a.volumeDetail(r, c, v, nil)
 	for _, k := range []string{"os-vol-host-attr:host", "os-vol-tenant-attr:tenant_id", "os-vol-mig-status-attr:migstat",

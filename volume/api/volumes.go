@@ -401,12 +401,9 @@ func (a *API) listVolumes(detail bool) http.HandlerFunc {
 		}
 		f.Status, f.AZ = q.Get("status"), q.Get("availability_zone")
 		if b := q.Get("bootable"); b != "" {
-			val, ok := boolParam(b)
-			if !microversion.Of(r).AtLeast(3, 2) {
-				val = true // before 3.2 any value meant true
-				ok = true
-			}
-			if ok {
+			// Parsed as a boolean at every version, as cinder does in
+			// practice (tempest lists bootable=false at 3.0).
+			if val, ok := boolParam(b); ok {
 				f.Bootable = &val
 			}
 		}
@@ -562,7 +559,8 @@ func (a *API) updateVolume(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	a.writeVolume(w, r, c, v)
+	// The update answer is the plain view too (no extension attributes).
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"volume": a.volumeCreated(r, c, v)})
 }
 
 func mustJSON(v any) []byte { b, _ := json.Marshal(v); return b }
