@@ -10,6 +10,7 @@ import (
 
 	"github.com/gostack/gostack/compute/computeapi"
 	"github.com/gostack/gostack/compute/conductorapi"
+	"github.com/gostack/gostack/compute/console"
 	"github.com/gostack/gostack/compute/objects"
 	"github.com/gostack/gostack/compute/store"
 	"github.com/gostack/gostack/services/fault"
@@ -59,6 +60,7 @@ type Settings struct {
 	MaxLimit                int           // [api] max_limit
 	EnableInstancePassword  bool          // [api] enable_instance_password
 	Quota                   map[string]int
+	Console                 console.Settings // [vnc], [consoleauth] (compute/console)
 }
 
 // API is the Compute API.
@@ -208,6 +210,9 @@ func (a *API) routes(r chi.Router) {
 	r.Delete("/os-quota-sets/{project_id}", a.deleteQuotas)
 	r.Get("/os-quota-sets/{project_id}/defaults", a.defaultQuotas)
 	r.Get("/os-quota-sets/{project_id}/detail", a.detailQuotas)
+	r.Get("/os-quota-class-sets/{class}", a.showQuotaClass)
+	r.Put("/os-quota-class-sets/{class}", a.updateQuotaClass)
 	r.Get("/os-simple-tenant-usage", a.listUsage)
 	r.Get("/os-simple-tenant-usage/{project_id}", a.showUsage)
+	a.consoleRoutes(r)
 }

@@ -230,6 +230,9 @@ func parseFlavor(r *http.Request, b body) (objects.Flavor, error) {
 	if err := nameOK("name", f.Name); err != nil {
 		return f, err
 	}
+	if n, ok := b["id"].(interface{ String() string }); ok {
+		b["id"] = n.String() // nova's flavor id may be a JSON number
+	}
 	id, has, err := b.str("id", false, true, 1, 255)
 	if err != nil {
 		return f, err

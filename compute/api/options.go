@@ -3,6 +3,7 @@ package api
 import (
 	"time"
 
+	"github.com/gostack/gostack/compute/console"
 	"github.com/gostack/gostack/services/config"
 )
 
@@ -40,6 +41,7 @@ func Opts() []config.Option {
 	for _, o := range quotaOpts {
 		out = append(out, o)
 	}
+	out = append(out, console.Opts()...)
 	return out
 }
 
@@ -53,5 +55,6 @@ func SettingsFrom(c *config.Config) Settings {
 	for k, o := range quotaOpts {
 		s.Quota[k] = o.Get(c)
 	}
+	s.Console = console.SettingsFrom(c)
 	return s
 }

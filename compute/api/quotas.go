@@ -17,7 +17,7 @@ func DefaultQuotas() map[string]int {
 		"instances": 10, "cores": 20, "ram": 51200, "metadata_items": 128,
 		"injected_files": 5, "injected_file_content_bytes": 10240, "injected_file_path_bytes": 255,
 		"key_pairs": 100, "server_groups": 10, "server_group_members": 10,
-		"fixed_ips": -1, "floating_ips": -1, "security_groups": -1, "security_group_rules": -1, "networks": -1,
+		"fixed_ips": -1, "floating_ips": -1, "security_groups": -1, "security_group_rules": -1,
 	}
 }
 
@@ -28,7 +28,7 @@ func quotaResources(r *http.Request) []string {
 		res = append(res, "injected_file_content_bytes", "injected_file_path_bytes", "injected_files")
 	}
 	if !atLeast(r, 36) {
-		res = append(res, "fixed_ips", "floating_ips", "networks", "security_group_rules", "security_groups")
+		res = append(res, "fixed_ips", "floating_ips", "security_group_rules", "security_groups")
 	}
 	slices.Sort(res)
 	return res
@@ -271,3 +271,95 @@ func (a *API) limits(w http.ResponseWriter, r *http.Request) {
 }
 
 var _ = store.Usage{}
+
+// quotaClassResources lists the resources of os-quota-class-sets at the
+// request's version: network-era ones until 2.50, server groups from it.
+func quotaClassResources(r *http.Request) []string {
+	res := []string{"cores", "instances", "key_pairs", "metadata_items", "ram"}
+	if !atLeast(r, 57) {
+		res = append(res, "injected_file_content_bytes", "injected_file_path_bytes", "injected_files")
+	}
+	if atLeast(r, 50) {
+		res = append(res, "server_groups", "server_group_members")
+	} else {
+		res = append(res, "fixed_ips", "floating_ips", "security_group_rules", "security_groups")
+	}
+	slices.Sort(res)
+	return res
+}
+
+// showQuotaClass is api-ref "Show the quota for Quota Class".
+func (a *API) showQuotaClass(w http.ResponseWriter, r *http.Request) {
+	c, err := callerOf(r)
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	class := chi.URLParam(r, "class")
+	if err := a.can(c, "os_compute_api:os-quota-class-sets:show", map[string]any{"quota_class": class}); err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	a.writeQuotaClass(w, r, class, true)
+}
+
+func (a *API) writeQuotaClass(w http.ResponseWriter, r *http.Request, class string, withID bool) {
+	limits := map[string]int{}
+	for k, v := range a.set.Quota {
+		limits[k] = v
+	}
+	cls, err := a.store.ClassQuotas(r.Context(), class)
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	for k, v := range cls {
+		limits[k] = v
+	}
+	set := map[string]any{}
+	if withID {
+		set["id"] = class
+	}
+	for _, res := range quotaClassResources(r) {
+		set[res] = limits[res]
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"quota_class_set": set})
+}
+
+// updateQuotaClass is api-ref "Create or Update Quotas for Quota Class".
+func (a *API) updateQuotaClass(w http.ResponseWriter, r *http.Request) {
+	c, err := callerOf(r)
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	class := chi.URLParam(r, "class")
+	if err := a.can(c, "os_compute_api:os-quota-class-sets:update", nil); err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	b, err := decodeBody(r, "quota_class_set")
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	allowed := append(quotaClassResources(r), "networks")
+	if err := b.only("quota_class_set", allowed...); err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	updates := map[string]int{}
+	for k := range b {
+		n, _, err := b.intField(k, true, -1, 2147483647, true)
+		if err != nil {
+			writeErr(w, r, err)
+			return
+		}
+		updates[k] = int(n)
+	}
+	if err := a.store.SetClassQuotas(r.Context(), class, updates); err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	a.writeQuotaClass(w, r, class, false)
+}

@@ -88,6 +88,8 @@ func (a *API) serverAction(w http.ResponseWriter, r *http.Request) {
 		a.resetState(w, r, c, arg)
 	case "os-getConsoleOutput":
 		a.consoleOutput(w, r, c, arg)
+	case "os-getVNCConsole":
+		a.vncConsole(w, r, c, arg)
 	default:
 		writeErr(w, r, invalid("There is no such action: %s", name))
 	}

@@ -65,6 +65,8 @@ func Defaults() []policy.Rule {
 	add("os_compute_api:os-lock-server:unlock:unlock_override", Admin, "POST /servers/{server_id}/action (unlock)")
 	add("os_compute_api:os-admin-actions:reset_state", Admin, "POST /servers/{server_id}/action (os-resetState)")
 	add("os_compute_api:os-console-output", MemberOrAdmin, "POST /servers/{server_id}/action (os-getConsoleOutput)")
+	add("os_compute_api:os-remote-consoles", MemberOrAdmin, "POST /servers/{server_id}/remote-consoles")
+	add("os_compute_api:os-console-auth-tokens", Admin, "GET /os-console-auth-tokens/{console_token}")
 	add("os_compute_api:os-extended-server-attributes", Admin, "GET /servers/{server_id}")
 	add("os_compute_api:server-metadata:index", ReaderOrAdmin, "GET /servers/{server_id}/metadata")
 	add("os_compute_api:server-metadata:show", ReaderOrAdmin, "GET /servers/{server_id}/metadata/{key}")
@@ -118,6 +120,8 @@ func Defaults() []policy.Rule {
 	add("os_compute_api:os-quota-sets:defaults", Anyone, "GET /os-quota-sets/{tenant_id}/defaults")
 	add("os_compute_api:os-quota-sets:delete", Admin, "DELETE /os-quota-sets/{tenant_id}")
 	add("os_compute_api:os-quota-sets:detail", ReaderOrAdmin, "GET /os-quota-sets/{tenant_id}/detail")
+	add("os_compute_api:os-quota-class-sets:show", "(rule:context_is_admin) or quota_class:%(quota_class)s", "GET /os-quota-class-sets/{quota_class}")
+	add("os_compute_api:os-quota-class-sets:update", Admin, "PUT /os-quota-class-sets/{quota_class}")
 	add("os_compute_api:os-simple-tenant-usage:show", ReaderOrAdmin, "GET /os-simple-tenant-usage/{tenant_id}")
 	add("os_compute_api:os-simple-tenant-usage:list", Admin, "GET /os-simple-tenant-usage")
 	return rules
