@@ -41,6 +41,7 @@ func (a *API) volumeAction(w http.ResponseWriter, r *http.Request) {
 			"os-detach":                a.legacyAttachAction("os-detach"),
 			"os-begin_detaching":       a.legacyAttachAction("os-begin_detaching"),
 			"os-roll_detaching":        a.legacyAttachAction("os-roll_detaching"),
+			"os-force_detach":          a.forceDetach,
 		}[name]
 		if !ok {
 			fail(w, r, fault.New(fault.NotFound, "There is no such action: %s", name))

@@ -198,3 +198,52 @@ func (a *API) terminate(ctx context.Context, v store.Volume, connector map[strin
 }
 
 func nowPtr() *time.Time { t := time.Now().UTC(); return &t }
+
+// forceDetach is the admin os-force_detach: end a connection and remove
+// the attachment (or all of them) whatever the state.
+func (a *API) forceDetach(w http.ResponseWriter, r *http.Request, arg json.RawMessage) {
+	var req struct {
+		Connector    map[string]any `json:"connector"`
+		AttachmentID *string        `json:"attachment_id"`
+	}
+	if len(arg) > 0 && string(arg) != "null" {
+		if err := json.Unmarshal(arg, &req); err != nil {
+			fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute os-force_detach. Value: %s.", short(string(arg))))
+			return
+		}
+	}
+	_, v, ok := a.volumeFor(w, r, "volume_extension:volume_admin_actions:force_detach")
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	if err := a.terminate(ctx, v, req.Connector); err != nil {
+		fail(w, r, err)
+		return
+	}
+	list, err := a.db.ListAttachments(ctx, store.AttachmentFilter{VolumeIDs: []string{v.ID}})
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	err = a.db.InTx(ctx, func(tx *store.Store) error {
+		for _, at := range list {
+			if req.AttachmentID != nil && *req.AttachmentID != at.ID {
+				continue
+			}
+			if _, err := tx.FinishDetach(ctx, v.ID, at.ID); err != nil {
+				return err
+			}
+		}
+		if len(list) == 0 {
+			_, err := tx.FinishDetach(ctx, v.ID, "")
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+}

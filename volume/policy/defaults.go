@@ -46,6 +46,7 @@ func Defaults() []policy.Rule {
 		{"volume_extension:volume_actions:roll_detaching", projectMember, "POST /volumes/{volume_id}/action (os-roll_detaching)"},
 		{"volume_extension:volume_admin_actions:reset_status", adminAPI, "POST /volumes/{volume_id}/action (os-reset_status)"},
 		{"volume_extension:volume_admin_actions:force_delete", adminAPI, "POST /volumes/{volume_id}/action (os-force_delete)"},
+		{"volume_extension:volume_admin_actions:force_detach", adminAPI, "POST /volumes/{volume_id}/action (os-force_detach)"},
 		{"volume_extension:snapshot_admin_actions:reset_status", adminAPI, "POST /snapshots/{snapshot_id}/action (os-reset_status)"},
 		{"volume_extension:snapshot_admin_actions:force_delete", adminAPI, "POST /snapshots/{snapshot_id}/action (os-force_delete)"},
 		{"volume_extension:volume_host_attribute", adminAPI, "GET /volumes/{volume_id}"},
