@@ -309,5 +309,5 @@ func (a *API) deleteExtraSpec(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, r, err)
 		return
 	}
-	w.WriteHeader(http.StatusAccepted)
+	w.WriteHeader(http.StatusOK) // nova answers 200 here (tempest checks it)
 }
