@@ -19,7 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/common.sh"
 # shellcheck source=devstack/lib/hosts.sh
 source "$here/lib/hosts.sh" # first: HOSTS >= 2 moves HOST_IP to the bridge
-for lib in packages postgres rabbitmq ceph libvirt daemons keystone horizon; do
+for lib in packages postgres rabbitmq ceph libvirt daemons keystone horizon novnc; do
   # shellcheck disable=SC1090
   source "$here/lib/$lib.sh"
 done
@@ -39,6 +39,7 @@ components_up() {
   libvirt_up
   hosts_up
   "$here/image/build-tiny-image.sh" "$TINY_IMAGE" | sed 's/^/[stack] /'
+  novnc_fetch
   write_test_env
 }
 

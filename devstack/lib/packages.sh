@@ -12,6 +12,8 @@ STACK_PACKAGES=(
   python3-openstackclient
   # the tiny guest image
   busybox-static syslinux syslinux-common mtools fdisk cpio
+  # config drives (genisoimage; isoinfo reads them in tests)
+  genisoimage
   # tools the scripts use
   iproute2 procps curl ca-certificates gcc make
 )

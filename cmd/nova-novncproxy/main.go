@@ -1,0 +1,71 @@
+// Command nova-novncproxy serves noVNC and relays its websocket, after
+// checking the console token, to a guest's VNC server (compute/console).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"slices"
+	"strconv"
+	"syscall"
+
+	"github.com/gostack/gostack/compute/console"
+	"github.com/gostack/gostack/services/config"
+	"github.com/gostack/gostack/services/db"
+	"github.com/gostack/gostack/services/httpapi"
+	"github.com/gostack/gostack/services/log"
+)
+
+func opts() []config.Option {
+	return slices.Concat(log.Opts(), db.Opts(), console.ProxyOpts())
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:])
+	stop()
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "nova-novncproxy: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	files, err := config.ParseArgs("nova", "nova-novncproxy", args)
+	if err != nil {
+		return err
+	}
+	conf, err := config.Load(files, opts()...)
+	if err != nil {
+		return err
+	}
+	logger, closer, err := log.New(log.FromConfig(conf, "nova-novncproxy"))
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	slog.SetDefault(logger)
+
+	pool, err := db.Open(ctx, db.OptionsFrom(conf))
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	web := console.WebDirFrom(conf)
+	if _, err := os.Stat(web); err != nil {
+		logger.Warn("novncproxy: noVNC's files are missing; the page will not load", "web", web, "error", err)
+	}
+	addr := net.JoinHostPort(console.ProxyHost.Get(conf), strconv.Itoa(console.ProxyPort.Get(conf)))
+	srv := &httpapi.Server{Addr: addr, Logger: logger, Handler: console.NewProxy(console.NewStore(pool), web, logger)}
+	logger.Info("novncproxy: listening", "addr", addr, "web", web)
+	return srv.ListenAndServe(ctx)
+}
