@@ -73,6 +73,25 @@ func (a *API) serverAction(w http.ResponseWriter, r *http.Request) {
 	}
 	name := firstKey(top)
 	arg := top[name]
+	switch name {
+	case "forceDelete":
+		a.forceDelete(w, r, c)
+		return
+	case "restore":
+		in, err := a.instanceFor(r, c, "os_compute_api:os-deferred-delete:restore")
+		if err == nil {
+			err = invalidState("restore", in, false) // deferred delete is off: nothing is ever soft-deleted
+		}
+		writeErr(w, r, err)
+		return
+	}
+	if _, ok := powerActions[name]; !ok && !slices.Contains([]string{"reboot", "lock", "unlock", "os-resetState", "os-getConsoleOutput"}, name) {
+		// nova finds the server before the action: 404 for an unknown one.
+		if _, err := a.instanceFor(r, c, ""); err != nil {
+			writeErr(w, r, err)
+			return
+		}
+	}
 	if pa, ok := powerActions[name]; ok {
 		a.doPowerAction(w, r, c, name, pa)
 		return
@@ -93,6 +112,46 @@ func (a *API) serverAction(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeErr(w, r, invalid("There is no such action: %s", name))
 	}
+}
+
+// forceDelete is api-ref "Force-Delete Server": without deferred delete
+// it deletes the server as DELETE does.
+func (a *API) forceDelete(w http.ResponseWriter, r *http.Request, c caller) {
+	if _, err := a.instanceFor(r, c, "os_compute_api:os-deferred-delete:force"); err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	rec := &statusRecorder{ResponseWriter: w}
+	a.deleteServer(rec, r)
+	if rec.status == http.StatusNoContent && !rec.wrote {
+		w.WriteHeader(http.StatusAccepted)
+	}
+}
+
+// statusRecorder keeps a 204 from reaching the client so the caller can
+// answer with another success code; errors pass through.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	if code != http.StatusNoContent {
+		s.wrote = true
+		s.ResponseWriter.WriteHeader(code)
+	}
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if !s.wrote {
+		s.wrote = true
+		if s.status == 0 {
+			s.status = http.StatusOK
+		}
+	}
+	return s.ResponseWriter.Write(b)
 }
 
 func invalidState(method string, in objects.Instance, useTask bool) error {

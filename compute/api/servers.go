@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -214,6 +215,28 @@ func (a *API) serverFilter(r *http.Request, c caller, detail bool) (store.Instan
 	return f, nil
 }
 
+// accessIPs reads accessIPv4/accessIPv6 (kept in system metadata).
+func accessIPs(b body) (map[string]string, error) {
+	out := map[string]string{}
+	for key, field := range map[string]string{"access_ip_v4": "accessIPv4", "access_ip_v6": "accessIPv6"} {
+		v, ok := b[field]
+		if !ok || v == nil {
+			continue
+		}
+		s, isStr := v.(string)
+		ip := net.ParseIP(s)
+		if !isStr || ip == nil || (field == "accessIPv4") != (ip.To4() != nil && !strings.Contains(s, ":")) {
+			want := "ipv4"
+			if field == "accessIPv6" {
+				want = "ipv6"
+			}
+			return nil, badField(field, v, "%s is not a '%s'", repr(v), want)
+		}
+		out[key] = s
+	}
+	return out, nil
+}
+
 func splitTags(s string) []string {
 	if s == "" {
 		return nil
@@ -244,11 +267,16 @@ func (a *API) showServer(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) writeServer(w http.ResponseWriter, r *http.Request, c caller, in objects.Instance, status int) {
+	a.writeServerView(w, r, c, in, status, false)
+}
+
+func (a *API) writeServerView(w http.ResponseWriter, r *http.Request, c caller, in objects.Instance, status int, update bool) {
 	v, err := a.newViewCtx(r, c, []objects.Instance{in}, projectTarget(in.ProjectID))
 	if err != nil {
 		writeErr(w, r, err)
 		return
 	}
+	v.updateView = update
 	httpapi.WriteJSON(w, r, status, map[string]any{"server": a.serverView(r, v, in)})
 }
 
@@ -296,12 +324,27 @@ func (a *API) updateServer(w http.ResponseWriter, r *http.Request) {
 		}
 		u.Description = &d
 	}
+	ips, err := accessIPs(b)
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	if len(ips) > 0 {
+		sys := map[string]string{}
+		for k, v := range in.SystemMetadata {
+			sys[k] = v
+		}
+		for k, v := range ips {
+			sys[k] = v
+		}
+		u.SystemMetadata = sys
+	}
 	in, err = a.store.UpdateInstance(r.Context(), in.UUID, u)
 	if err != nil {
 		writeErr(w, r, err)
 		return
 	}
-	a.writeServer(w, r, c, in, http.StatusOK)
+	a.writeServerView(w, r, c, in, http.StatusOK, true)
 }
 
 // deleteServer is api-ref "Delete Server".

@@ -32,6 +32,7 @@ type serverRequest struct {
 	configDrive         bool
 	adminPass           string
 	bdms                []objects.BlockDeviceMapping
+	accessIPs           map[string]string
 }
 
 var tagPattern = regexp.MustCompile(`^[^,/]*$`)
@@ -179,6 +180,18 @@ func parseServer(r *http.Request, b body) (serverRequest, error) {
 	}
 	if err := checkNetworks(r, b); err != nil {
 		return s, err
+	}
+	if s.accessIPs, err = accessIPs(b); err != nil {
+		return s, err
+	}
+	if v, ok := b["security_groups"]; ok {
+		list, _ := v.([]any)
+		for _, g := range list {
+			m, _ := g.(map[string]any)
+			if name, _ := m["name"].(string); name != "" && name != "default" {
+				return s, invalid("Unable to find security_group with name or id '%s'", name)
+			}
+		}
 	}
 	if s.bdms, err = parseBDMs(b, s.imageRef); err != nil {
 		return s, err
@@ -394,6 +407,9 @@ func (a *API) create(r *http.Request, c caller, req serverRequest) (map[string]a
 	sys["image_disk_format"] = img.DiskFormat
 	sys["image_container_format"] = img.ContainerFormat
 	sys["image_base_image_ref"] = img.ID
+	for k, v := range req.accessIPs {
+		sys[k] = v
+	}
 
 	count := req.maxCount
 	build := func(n int) []store.NewInstance {

@@ -23,6 +23,10 @@ type viewCtx struct {
 	bdms           map[string][]objects.BlockDeviceMapping
 	computeService map[string]servicegroup.Service
 	now            time.Time
+	// updateView is nova's PUT /servers/{id} response below 2.75: no
+	// AZ, config drive, key, usage, extended status, attributes,
+	// volumes or host status.
+	updateView bool
 }
 
 func (a *API) newViewCtx(r *http.Request, c caller, list []objects.Instance, target map[string]any) (*viewCtx, error) {
@@ -184,6 +188,14 @@ func (a *API) serverView(r *http.Request, v *viewCtx, in objects.Instance) map[s
 	case "ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE", "MIGRATING":
 		s["progress"] = in.Progress
 	}
+	if v.updateView {
+		for _, k := range []string{"OS-EXT-AZ:availability_zone", "config_drive", "key_name", "OS-SRV-USG:launched_at",
+			"OS-SRV-USG:terminated_at", "OS-EXT-STS:task_state", "OS-EXT-STS:vm_state", "OS-EXT-STS:power_state"} {
+			delete(s, k)
+		}
+		a.addVersioned(r, s, in)
+		return s
+	}
 	if v.extendedAttrs {
 		s["OS-EXT-SRV-ATTR:host"] = nullable(in.Host)
 		s["OS-EXT-SRV-ATTR:instance_name"] = instanceName(in)
@@ -216,6 +228,12 @@ func (a *API) serverView(r *http.Request, v *viewCtx, in objects.Instance) map[s
 			s["host_status"] = hs
 		}
 	}
+	a.addVersioned(r, s, in)
+	return s
+}
+
+// addVersioned adds the fields later microversions brought.
+func (a *API) addVersioned(r *http.Request, s map[string]any, in objects.Instance) {
 	if atLeast(r, 9) {
 		s["locked"] = in.Locked
 	}
@@ -229,7 +247,6 @@ func (a *API) serverView(r *http.Request, v *viewCtx, in objects.Instance) map[s
 		}
 		s["tags"] = tags
 	}
-	return s
 }
 
 func updatedOf(in objects.Instance) time.Time {

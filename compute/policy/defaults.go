@@ -63,6 +63,8 @@ func Defaults() []policy.Rule {
 	add("os_compute_api:os-lock-server:lock", MemberOrAdmin, "POST /servers/{server_id}/action (lock)")
 	add("os_compute_api:os-lock-server:unlock", MemberOrAdmin, "POST /servers/{server_id}/action (unlock)")
 	add("os_compute_api:os-lock-server:unlock:unlock_override", Admin, "POST /servers/{server_id}/action (unlock)")
+	add("os_compute_api:os-deferred-delete:restore", MemberOrAdmin, "POST /servers/{server_id}/action (restore)")
+	add("os_compute_api:os-deferred-delete:force", MemberOrAdmin, "POST /servers/{server_id}/action (forceDelete)")
 	add("os_compute_api:os-admin-actions:reset_state", Admin, "POST /servers/{server_id}/action (os-resetState)")
 	add("os_compute_api:os-console-output", MemberOrAdmin, "POST /servers/{server_id}/action (os-getConsoleOutput)")
 	add("os_compute_api:os-remote-consoles", MemberOrAdmin, "POST /servers/{server_id}/remote-consoles")

@@ -232,6 +232,7 @@ type InstanceUpdate struct {
 	AvailabilityZone *string
 	Metadata         map[string]string // replaces the whole set when not nil
 	Tags             []string          // replaces the whole set when not nil
+	SystemMetadata   map[string]string // replaces the whole set when not nil
 
 	// ExpectedTaskState, when not nil, lists the task states ("" = None)
 	// the instance must be in; ExpectedVMState likewise.
@@ -340,6 +341,9 @@ func applyUpdate(ctx context.Context, q db.Querier, uuid string, u InstanceUpdat
 	}
 	if u.Tags != nil {
 		set("tags", u.Tags)
+	}
+	if u.SystemMetadata != nil {
+		set("system_metadata", u.SystemMetadata)
 	}
 	in, err := scanInstance(q.QueryRow(ctx, `UPDATE instances i SET `+strings.Join(sets, ", ")+
 		` WHERE i.uuid = $1 AND i.deleted_at IS NULL RETURNING `+instanceColumns, args...))
