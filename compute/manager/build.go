@@ -2,6 +2,7 @@ package manager
 
 import (
 	"context"
+	"time"
 
 	"github.com/gostack/gostack/compute/computeapi"
 	"github.com/gostack/gostack/compute/conductorapi"
@@ -114,14 +115,47 @@ func (m *Manager) failBuild(ctx context.Context, uuid string, cause error) {
 	m.releaseClaims(ctx, uuid)
 }
 
+// Retries of a destroy whose disk is still busy: a killed nova-compute's
+// librbd watch on the disk lasts until the OSDs time it out (30 s by
+// default), and the disk cannot be removed before.
+const (
+	destroyRetryInterval = 5 * time.Second
+	destroyRetryFor      = 3 * time.Minute
+)
+
 // destroyQuietly destroys a guest (and its disks unless opts say not),
-// logging a failure.
+// logging a failure. A disk still in use (fault.Conflict) is retried in
+// the background for a few minutes.
 func (m *Manager) destroyQuietly(ctx context.Context, uuid string, opts virt.DestroyOptions) {
 	dctx, cancel := detached(ctx)
 	defer cancel()
-	if err := m.driver.Destroy(dctx, uuid, opts); err != nil {
-		m.log.ErrorContext(ctx, "compute: could not destroy a guest; it is left for the next start of nova-compute", "instance", uuid, "error", err)
+	err := m.driver.Destroy(dctx, uuid, opts)
+	if err == nil {
+		return
 	}
+	if fault.KindOf(err) != fault.Conflict {
+		m.log.ErrorContext(ctx, "compute: could not destroy a guest; it is left for the next start of nova-compute", "instance", uuid, "error", err)
+		return
+	}
+	m.log.WarnContext(ctx, "compute: a disk of the guest is still in use; retrying its removal", "instance", uuid, "error", err)
+	go func() {
+		deadline := m.now().Add(destroyRetryFor)
+		for m.now().Before(deadline) {
+			time.Sleep(destroyRetryInterval)
+			rctx, cancel := detached(ctx)
+			err := m.driver.Destroy(rctx, uuid, opts)
+			cancel()
+			if err == nil {
+				m.log.InfoContext(ctx, "compute: guest and disks removed after a retry", "instance", uuid)
+				return
+			}
+			if fault.KindOf(err) != fault.Conflict {
+				m.log.ErrorContext(ctx, "compute: could not destroy a guest", "instance", uuid, "error", err)
+				return
+			}
+		}
+		m.log.ErrorContext(ctx, "compute: a disk stayed in use; it is left for the next start of nova-compute", "instance", uuid)
+	}()
 }
 
 // releaseClaims has the conductor free the instance's claim.

@@ -49,6 +49,10 @@ const (
 
 type rig struct {
 	t        testing.TB
+	conf     string // ceph.conf
+	keyring  string // the test user's keyring
+	url      string // AMQP
+	exchange string
 	admin    *ceph.Client
 	user     *ceph.Client
 	imageID  string
@@ -96,6 +100,7 @@ func newRig(t testing.TB) *rig {
 	t.Cleanup(func() { admin.Close() })
 	r.admin = admin
 	keyring := filepath.Join(t.TempDir(), "keyring")
+	r.conf, r.keyring = conf, keyring
 	caps := []string{"mon", "profile rbd", "osd", "profile rbd pool=vms, profile rbd-read-only pool=images"}
 	if out, err := exec.CommandContext(ctx, "ceph", append([]string{"--conf", conf, "--id", adminUser, "auth", "get-or-create", "client." + testUser}, append(caps, "-o", keyring)...)...).CombinedOutput(); err != nil {
 		t.Fatalf("cephx user: %v: %s", err, out)
@@ -176,6 +181,7 @@ func newRig(t testing.TB) *rig {
 	// conductor (compute/conductor) on the test's database, and the manager.
 	url := testenv.AMQPURL(t)
 	exchange := "mtest_" + randHex(4)
+	r.url, r.exchange = url, exchange
 	r.condT = rpc.Target{Exchange: exchange, Topic: "condtest" + randHex(3)}
 	schedT := rpc.Target{Exchange: exchange, Topic: "schedtest" + randHex(3)}
 	r.tr, err = rpc.Open(rpc.Config{TransportURL: url, ControlExchange: exchange, Logger: slog.New(slog.DiscardHandler)})
@@ -323,19 +329,25 @@ func (r *rig) act(ctx context.Context, inst objects.Instance, action, task strin
 	return reqID
 }
 
+// event returns the action's event once it has finished (its result is
+// recorded just after the instance update the tests wait for).
 func (r *rig) event(uuid, reqID, name string) objects.InstanceActionEvent {
 	r.t.Helper()
-	a, err := r.st.Action(context.Background(), uuid, reqID)
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	for _, e := range a.Events {
-		if e.Event == name {
-			return e
+	var found objects.InstanceActionEvent
+	r.eventually("event "+name+" to finish", 30*time.Second, func() bool {
+		a, err := r.st.Action(context.Background(), uuid, reqID)
+		if err != nil {
+			return false
 		}
-	}
-	r.t.Fatalf("no event %s in %+v", name, a.Events)
-	return objects.InstanceActionEvent{}
+		for _, e := range a.Events {
+			if e.Event == name && e.Result != "" {
+				found = e
+				return true
+			}
+		}
+		return false
+	})
+	return found
 }
 
 func (r *rig) diskExists(uuid string) bool {
