@@ -101,3 +101,12 @@ func (c *Client) GetConsoleOutput(ctx context.Context, inst objects.Instance, ta
 	}
 	return reply.Output, nil
 }
+
+// GetHostUptime calls get_host_uptime on host.
+func (c *Client) GetHostUptime(ctx context.Context, host string) (string, error) {
+	var reply GetHostUptimeReply
+	if err := c.rpc.Call(ctx, c.target(host), MethodGetHostUptime, struct{}{}, &reply); err != nil {
+		return "", err
+	}
+	return reply.Uptime, nil
+}

@@ -20,6 +20,7 @@ const (
 	MethodResumeInstance      = "resume_instance"
 	MethodTerminateInstance   = "terminate_instance"
 	MethodGetConsoleOutput    = "get_console_output"
+	MethodGetHostUptime       = "get_host_uptime"
 )
 
 // Reboot types, as the API's reboot action names them.
@@ -81,4 +82,10 @@ type GetConsoleOutputArgs struct {
 // GetConsoleOutputReply is the reply of get_console_output.
 type GetConsoleOutputReply struct {
 	Output string `json:"output"`
+}
+
+// GetHostUptimeReply is the reply of get_host_uptime: the host's uptime(1)
+// line, as os-hypervisors/{id}/uptime shows it.
+type GetHostUptimeReply struct {
+	Uptime string `json:"uptime"`
 }

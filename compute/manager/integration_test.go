@@ -395,6 +395,9 @@ func TestLifecycleWithLibvirt(t *testing.T) {
 		out, err := r.compute.GetConsoleOutput(ctx, in, 0)
 		return err == nil && strings.Contains(out, bootMarker)
 	})
+	if up, err := r.compute.GetHostUptime(ctx, r.host); err != nil || !strings.Contains(up, "load average") {
+		t.Fatalf("host uptime %q: %v", up, err)
+	}
 	if out, err := r.compute.GetConsoleOutput(ctx, in, 1); err != nil || strings.Count(out, "\n") > 1 {
 		t.Fatalf("one line of console: %q %v", out, err)
 	}

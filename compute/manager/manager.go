@@ -51,6 +51,7 @@ func (m *Manager) Register(srv *rpc.Server) {
 	srv.Register(computeapi.MethodResumeInstance, rpc.Handle(m.resumeInstance))
 	srv.Register(computeapi.MethodTerminateInstance, rpc.Handle(m.terminateInstance))
 	srv.Register(computeapi.MethodGetConsoleOutput, rpc.Handle(m.getConsoleOutput))
+	srv.Register(computeapi.MethodGetHostUptime, rpc.Handle(m.getHostUptime))
 	srv.Register(computeapi.MethodGetVNCConsole, rpc.Handle(m.getVNCConsole))
 }
 
