@@ -3,8 +3,8 @@ module github.com/gostack/gostack
 go 1.26
 
 require (
-	github.com/coder/websocket v1.8.13
 	github.com/ceph/go-ceph v0.34.0
+	github.com/coder/websocket v1.8.13
 	github.com/go-chi/chi/v5 v5.5.0
 	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/google/uuid v1.6.0
