@@ -280,9 +280,7 @@ func (a *API) listMessages(w http.ResponseWriter, r *http.Request) {
 	}
 	project := c.project()
 	if c.isAdmin() {
-		if all, _ := boolParam(httpapi.QueryOf(r).Get("all_tenants")); all {
-			project = ""
-		}
+		project = "" // cinder's project_only query: admins see every project's
 	}
 	ms, err := a.db.ListMessages(r.Context(), project, httpapi.QueryOf(r).Get("resource_uuid"))
 	if err != nil {
