@@ -65,6 +65,12 @@ func (m *Manager) build(ctx context.Context, a *computeapi.BuildAndRunInstanceAr
 
 	spec := InstanceSpec(inst, &a.Image)
 	spec.Image.Fetch = m.fetch
+	cdDone, err := m.prepareConfigDrive(ctx, inst, &spec)
+	if err != nil {
+		m.failBuild(ctx, uuid, err)
+		return err
+	}
+	defer cdDone()
 	if err := m.driver.Spawn(ctx, spec); err != nil {
 		m.failBuild(ctx, uuid, err)
 		return err

@@ -3,6 +3,7 @@ package manager
 import (
 	"time"
 
+	"github.com/gostack/gostack/compute/configdrive"
 	"github.com/gostack/gostack/services/config"
 )
 
@@ -45,7 +46,7 @@ func Opts() []config.Option {
 	return []config.Option{Host, MyIP, ReportInterval, CPUAllocationRatio, RAMAllocationRatio, DiskAllocationRatio,
 		InitialCPUAllocationRatio, InitialRAMAllocationRatio, InitialDiskAllocationRatio,
 		ReservedHostCPUs, ReservedHostMemoryMB, ReservedHostDiskMB, SyncPowerStateInterval,
-		UpdateResourcesInterval, ShutdownTimeout}
+		UpdateResourcesInterval, ShutdownTimeout, configdrive.ForceConfigDrive, configdrive.MkisofsCmd}
 }
 
 // Config is how the manager runs.
@@ -68,6 +69,8 @@ type Config struct {
 	ReservedCPUs        int
 	ReservedMemoryMB    int
 	ReservedDiskMB      int
+
+	ConfigDrive configdrive.Settings // [DEFAULT] force_config_drive, mkisofs_cmd
 }
 
 func ratio(set, initial float64) float64 {
@@ -97,6 +100,7 @@ func ConfigFrom(conf *config.Config, host string) Config {
 		ReservedCPUs:           ReservedHostCPUs.Get(conf),
 		ReservedMemoryMB:       ReservedHostMemoryMB.Get(conf),
 		ReservedDiskMB:         ReservedHostDiskMB.Get(conf),
+		ConfigDrive:            configdrive.SettingsFrom(conf),
 	}
 }
 

@@ -27,6 +27,11 @@ type InstanceSpec struct {
 	Interfaces []Interface
 
 	Metadata Metadata
+
+	// ConfigDrive is the path of a config drive image on this host (ISO
+	// 9660, compute/configdrive) that the driver stores beside the disks
+	// and attaches as a read-only cdrom; "" for none.
+	ConfigDrive string
 }
 
 // Image describes the image the root disk is made from.

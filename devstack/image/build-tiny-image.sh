@@ -9,11 +9,19 @@
 # "tinyvm heartbeat N uptime S" every second, so tests can tell it is alive
 # and has not rebooted (a live migration keeps N counting).
 #
-# Usage: build-tiny-image.sh OUTPUT.raw   (cached: does nothing if OUTPUT exists)
+# With a config drive (a disk labelled config-2, compute/configdrive) it
+# mounts it and prints "tinyvm config-drive uuid=<uuid>" and, for the first
+# public key, "tinyvm key <name> <md5 fingerprint>" (as nova shows it).
+#
+# Usage: build-tiny-image.sh OUTPUT.raw   (cached: does nothing if OUTPUT
+# exists and was built by this version of the script, see OUTPUT.recipe)
 set -euo pipefail
 out=${1:?usage: $0 OUTPUT.raw}
 case $out in /*) ;; *) out=$PWD/$out ;; esac
-[ -s "$out" ] && { echo "tiny image: cached at $out"; exit 0; }
+recipe=$(sha256sum "$0" | cut -d' ' -f1)
+if [ -s "$out" ] && [ "$(cat "$out.recipe" 2>/dev/null)" = "$recipe" ]; then
+  echo "tiny image: cached at $out"; exit 0
+fi
 
 for t in busybox mformat mcopy syslinux sfdisk cpio; do
   command -v $t >/dev/null || { echo "tiny image: $t missing (packages busybox-static mtools syslinux fdisk cpio)" >&2; exit 1; }
@@ -33,6 +41,12 @@ cp kernel/boot/vmlinuz-* vmlinuz
 
 mkdir -p initrd/bin initrd/sbin initrd/proc initrd/sys initrd/dev initrd/tmp initrd/etc initrd/usr/share/udhcpc initrd/run
 cp "$(command -v busybox)" initrd/bin/busybox
+# the modules to read a config drive on an IDE cdrom, in load order
+mkdir -p initrd/lib/modules
+for m in drivers/scsi/scsi_common drivers/scsi/scsi_mod drivers/ata/libata drivers/ata/ata_piix \
+         drivers/cdrom/cdrom drivers/scsi/sr_mod fs/isofs/isofs; do
+  cp kernel/lib/modules/*/kernel/$m.ko initrd/lib/modules/
+done
 cat >initrd/init <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -46,6 +60,26 @@ if [ -e /sys/class/net/eth0 ]; then
   ip link set eth0 up
   udhcpc -i eth0 -b -q -t 5 -s /usr/share/udhcpc/default.script >/dev/null 2>&1 &
 fi
+configdrive() {
+  for m in scsi_common scsi_mod libata ata_piix cdrom sr_mod isofs; do insmod /lib/modules/$m.ko 2>/dev/null; done
+  i=0
+  while [ $i -lt 20 ]; do
+    dev=$(findfs LABEL=config-2 2>/dev/null) && break
+    i=$((i + 1)); sleep 0.5
+  done
+  [ -n "$dev" ] || return 0
+  mkdir -p /mnt/config
+  mount -t iso9660 -o ro "$dev" /mnt/config || { echo "tinyvm config-drive: cannot mount $dev"; return 0; }
+  md=/mnt/config/openstack/latest/meta_data.json
+  echo "tinyvm config-drive uuid=$(sed -n 's/.*"uuid": *"\([^"]*\)".*/\1/p' $md)"
+  key=$(sed -n 's/.*"public_keys": *{ *"\([^"]*\)": *"\([^"]*\)".*/\1 \2/p' $md)
+  if [ -n "$key" ]; then
+    name=${key%% *}
+    fp=$(echo "$key" | awk '{print $3}' | base64 -d | md5sum | cut -c1-32 | sed 's/../&:/g; s/:$//')
+    echo "tinyvm key $name $fp"
+  fi
+}
+configdrive &
 echo "tinyvm login:"
 n=0
 while true; do
@@ -94,4 +128,5 @@ dd if=/usr/lib/syslinux/mbr/mbr.bin of=disk.img bs=440 count=1 conv=notrunc stat
 mkdir -p "$(dirname "$out")"
 mv disk.img "$out.tmp"
 mv "$out.tmp" "$out"
+echo "$recipe" >"$out.recipe"
 echo "tiny image: built $out ($(du -h --apparent-size "$out" | cut -f1), kernel $kpkg)"

@@ -119,6 +119,9 @@ func (d *Driver) Spawn(ctx context.Context, spec virt.InstanceSpec) (err error) 
 			return err
 		}
 	}
+	if err := d.importConfigDrive(ctx, spec, &made); err != nil {
+		return err
+	}
 	tDefine := time.Now()
 	xml, err := DomainXML(guest)
 	if err != nil {
@@ -183,6 +186,7 @@ func (d *Driver) guestFor(spec virt.InstanceSpec, mons []ceph.MonAddr, reserved 
 		disks = append(disks, Disk{Pool: d.s.Pool, Image: n, Dev: dev, Bus: bus, Monitors: monitors,
 			AuthUser: d.s.RBDUser, SecretUUID: d.s.SecretUUID})
 	}
+	disks = d.withConfigDrive(spec, disks, monitors)
 	nics := make([]virt.Interface, len(spec.Interfaces))
 	for i, n := range spec.Interfaces {
 		if n.Model == "" {
