@@ -43,20 +43,28 @@ func (m *Manager) InitHost(ctx context.Context) error {
 
 // cleanupForeignGuest handles a guest whose instance is not a live
 // instance of this host (nova's _destroy_evacuated_instances and
-// _cleanup_running_deleted_instances).
+// _cleanup_running_deleted_instances). As upstream, only guests of
+// instances the database knows are touched: a domain it has never heard
+// of (another tool's, another deployment's sharing this libvirtd) is left
+// alone.
 func (m *Manager) cleanupForeignGuest(ctx context.Context, g virt.InstanceInfo) {
 	got, err := m.conductor.InstanceGet(ctx, conductorapi.InstanceGet{UUIDs: []string{g.UUID}, ReadDeleted: true})
 	if err != nil {
 		m.log.WarnContext(ctx, "compute: cannot tell whether a guest is stale; leaving it", "instance", g.UUID, "error", err)
 		return
 	}
+	if len(got) == 0 {
+		m.log.InfoContext(ctx, "compute: leaving a guest no instance of this deployment knows", "instance", g.UUID, "domain", g.Name)
+		return
+	}
+	inst := got[0]
 	switch {
-	case len(got) == 0 || got[0].Deleted():
+	case inst.Deleted() && (inst.Host == m.cfg.Host || inst.Host == ""):
 		m.log.InfoContext(ctx, "compute: destroying the guest of an instance deleted while nova-compute was down", "instance", g.UUID, "domain", g.Name)
 		m.destroyQuietly(ctx, g.UUID, virt.DestroyOptions{})
-	case got[0].Host != m.cfg.Host && got[0].Host != "":
-		// Shared RBD disks are in use on the new host: keep them.
-		m.log.InfoContext(ctx, "compute: undefining the guest of an instance now on another host", "instance", g.UUID, "host", got[0].Host)
+	case !inst.Deleted() && inst.Host != "" && inst.Host != m.cfg.Host:
+		// Evacuated: its shared RBD disks are in use on the new host.
+		m.log.InfoContext(ctx, "compute: undefining the guest of an instance now on another host", "instance", g.UUID, "host", inst.Host)
 		m.destroyQuietly(ctx, g.UUID, virt.DestroyOptions{KeepDisks: true})
 	}
 }
