@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -79,6 +80,27 @@ func vncBanner(t *testing.T, consoleURL string) (string, *http.Response, error) 
 	return string(b), resp, err
 }
 
+// browserScreenshot opens url in headless chromium (playwright-core from
+// .cache/novnc, installed by devstack/lib/novnc.sh) and saves a
+// screenshot once the guest's screen is drawn.
+func browserScreenshot(t *testing.T, url, out string) (string, error) {
+	t.Helper()
+	pw, err := filepath.Abs("../../../.cache/novnc/node_modules/playwright-core/index.mjs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(pw); err != nil {
+		t.Fatalf("playwright-core is missing (make dev installs it with noVNC): %v", err)
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Fatalf("node is missing: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	b, err := exec.CommandContext(ctx, "node", "testdata/screenshot.mjs", pw, url, out).CombinedOutput()
+	return string(b), err
+}
+
 // TestConsoleURL: `openstack console url show --novnc` gives a URL whose
 // page loads noVNC and whose websocket reaches the guest's VNC server
 // (RFB banner); a forged token is refused, the admin can look the token
@@ -129,6 +151,16 @@ func TestConsoleURL(t *testing.T) {
 		if resp.StatusCode != 200 || len(b) == 0 {
 			t.Errorf("GET %s: %d", p, resp.StatusCode)
 		}
+	}
+
+	// headless chromium shows the guest's screen through noVNC
+	shot := filepath.Join(os.TempDir(), "gostack-console-"+id+".png")
+	if out, err := browserScreenshot(t, consoleURL, shot); err != nil {
+		t.Errorf("chromium on %s: %v\n%s", consoleURL, err, out)
+	} else if st, err := os.Stat(shot); err != nil || st.Size() < 1000 || !strings.Contains(out, "status: Connected") {
+		t.Errorf("screenshot %s: %v %v\n%s", shot, st, err, out)
+	} else {
+		t.Logf("screenshot of the guest's console: %s (%s)", shot, strings.TrimSpace(out))
 	}
 
 	// a forged token
