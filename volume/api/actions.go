@@ -42,6 +42,9 @@ func (a *API) volumeAction(w http.ResponseWriter, r *http.Request) {
 			"os-begin_detaching":       a.legacyAttachAction("os-begin_detaching"),
 			"os-roll_detaching":        a.legacyAttachAction("os-roll_detaching"),
 			"os-force_detach":          a.forceDetach,
+			"os-set_image_metadata":    a.imageMetadataAction("set"),
+			"os-unset_image_metadata":  a.imageMetadataAction("unset"),
+			"os-show_image_metadata":   a.imageMetadataAction("show"),
 		}[name]
 		if !ok {
 			fail(w, r, fault.New(fault.NotFound, "There is no such action: %s", name))
@@ -421,4 +424,64 @@ func (a *API) terminateConnection(w http.ResponseWriter, r *http.Request, arg js
 		}
 	}
 	w.WriteHeader(http.StatusAccepted)
+}
+
+// imageMetadataAction serves os-set_image_metadata ({"metadata": {...}},
+// 200 with the result), os-unset_image_metadata ({"key": k}, 200) and
+// os-show_image_metadata (200), cinder's volume_image_metadata extension.
+func (a *API) imageMetadataAction(op string) func(http.ResponseWriter, *http.Request, json.RawMessage) {
+	return func(w http.ResponseWriter, r *http.Request, arg json.RawMessage) {
+		rule := map[string]string{"set": "volume_extension:volume_image_metadata:set",
+			"unset": "volume_extension:volume_image_metadata:remove", "show": "volume_extension:volume_image_metadata:show"}[op]
+		_, v, ok := a.volumeFor(w, r, rule)
+		if !ok {
+			return
+		}
+		md := map[string]string{}
+		for k, val := range v.ImageMetadata {
+			md[k] = val
+		}
+		switch op {
+		case "show":
+			httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"metadata": md})
+			return
+		case "set":
+			var req struct {
+				Metadata map[string]string `json:"metadata"`
+			}
+			if err := json.Unmarshal(arg, &req); err != nil || req.Metadata == nil {
+				fail(w, r, fault.New(fault.Invalid, "Malformed request body."))
+				return
+			}
+			if err := checkMetadata(req.Metadata); err != nil {
+				fail(w, r, err)
+				return
+			}
+			for k, val := range req.Metadata {
+				md[k] = val
+			}
+		case "unset":
+			var req struct {
+				Key string `json:"key"`
+			}
+			if err := json.Unmarshal(arg, &req); err != nil || req.Key == "" {
+				fail(w, r, fault.New(fault.Invalid, "Malformed request body."))
+				return
+			}
+			if _, found := md[req.Key]; !found {
+				fail(w, r, fault.New(fault.NotFound, "Glance metadata for volume %s with key %s cannot be found.", v.ID, req.Key))
+				return
+			}
+			delete(md, req.Key)
+		}
+		if _, err := a.db.UpdateVolume(r.Context(), v.ID, nil, store.VolumeUpdate{ImageMetadata: md}); err != nil {
+			fail(w, r, err)
+			return
+		}
+		if op == "set" {
+			httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"metadata": md})
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}
 }

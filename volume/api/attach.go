@@ -180,6 +180,9 @@ func (a *API) legacyDetach(ctx context.Context, v store.Volume, req attachArgs) 
 	} else if len(list) > 1 {
 		return fault.New(fault.Invalid, "Invalid volume: Volume %s is attached more than once; give attachment_id.", v.ID)
 	}
+	if len(list) == 0 && (v.Status == "available" || v.Status == "error") {
+		return nil // nothing attached: cinder's detach is then a no-op
+	}
 	if v.Status != "detaching" && v.Status != "in-use" && v.Status != "attaching" {
 		return store.InvalidVolumeStatus(v, []string{"in-use", "detaching"})
 	}

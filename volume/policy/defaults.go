@@ -53,6 +53,8 @@ func Defaults() []policy.Rule {
 		{"volume_extension:volume_tenant_attribute", projectReader, "GET /volumes/{volume_id}"},
 		{"volume_extension:volume_mig_status_attribute", adminAPI, "GET /volumes/{volume_id}"},
 		{"volume_extension:volume_image_metadata:show", projectReader, "GET /volumes/{volume_id}"},
+		{"volume_extension:volume_image_metadata:set", projectMember, "POST /volumes/{volume_id}/action (os-set_image_metadata)"},
+		{"volume_extension:volume_image_metadata:remove", projectMember, "POST /volumes/{volume_id}/action (os-unset_image_metadata)"},
 		{"volume:get_volume_metadata", projectReader, "GET /volumes/{volume_id}/metadata"},
 		{"volume:create_volume_metadata", projectMember, "POST /volumes/{volume_id}/metadata"},
 		{"volume:update_volume_metadata", projectMember, "PUT /volumes/{volume_id}/metadata"},
