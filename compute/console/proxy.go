@@ -90,7 +90,12 @@ func (p *Proxy) relay(w http.ResponseWriter, r *http.Request) {
 		// The token itself is never logged.
 		if errors.Is(err, ErrInvalidToken) {
 			p.log.InfoContext(ctx, "novncproxy: refused a connection with an invalid or expired token", "remote", r.RemoteAddr)
-			http.Error(w, "The token has expired or is invalid.", http.StatusForbidden)
+			// No body, and the connection closed: a client that goes on
+			// reading frames (tempest's test_novnc_bad_token) sees the
+			// close, as from nova's proxy.
+			w.Header().Set("Connection", "close")
+			w.Header().Set("Content-Length", "0")
+			w.WriteHeader(http.StatusForbidden)
 			return
 		}
 		p.log.ErrorContext(ctx, "novncproxy: could not check a console token", "error", err)

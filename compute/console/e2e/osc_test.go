@@ -163,6 +163,12 @@ func TestConsoleURL(t *testing.T) {
 		t.Logf("screenshot of the guest's console: %s (%s)", shot, strings.TrimSpace(out))
 	}
 
+	// consoles other than noVNC are not served (nova with spice disabled)
+	if out, err := user.cmd("console", "url", "show", "--spice", id).CombinedOutput(); err == nil ||
+		!strings.Contains(string(out), "Unavailable console type spice-html5.") || !strings.Contains(string(out), "400") {
+		t.Errorf("console url show --spice: %v\n%s", err, out)
+	}
+
 	// a forged token
 	forged := strings.Replace(consoleURL, "%3Ftoken%3D", "%3Ftoken%3D0", 1)
 	if _, resp, err := vncBanner(t, forged); err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
