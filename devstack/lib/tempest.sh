@@ -32,9 +32,42 @@ tempest_workspace() {
       die "tempest init failed (log: $LOG_DIR/tempest-init.log)"
     log "tempest: workspace $TEMPEST_DIR"
   fi
+  tempest_conf_vars
   tempest_conf >"$TEMPEST_DIR/etc/tempest.conf.tmp"
   chmod 0600 "$TEMPEST_DIR/etc/tempest.conf.tmp"
   mv "$TEMPEST_DIR/etc/tempest.conf.tmp" "$TEMPEST_DIR/etc/tempest.conf"
+}
+
+# tempest_conf_vars: what the service templates name besides the stack's
+# address. With Nova up, tempest needs two images and two flavors that
+# exist: the tiny guest image (public, raw) and two small flavors, made
+# once as admin and found by name afterwards.
+tempest_conf_vars() {
+  TEMPEST_IMAGE_REF="" TEMPEST_IMAGE_REF_ALT="" TEMPEST_FLAVOR_REF="" TEMPEST_FLAVOR_REF_ALT=""
+  tempest_service_up nova || return 0
+  local image=${TINY_IMAGE:-$REPO_DIR/.cache/images/tiny.raw}
+  [ -s "$image" ] || die "tempest: no tiny image at $image (make image)"
+  (
+    # shellcheck disable=SC1091
+    source "$REPO_DIR/openrc"
+    for name in tempest-tiny tempest-tiny-alt; do
+      openstack image show "$name" -f value -c id >/dev/null 2>&1 ||
+        openstack image create --public --disk-format raw --container-format bare --file "$image" "$name" >/dev/null
+    done
+    openstack flavor show tempest.tiny >/dev/null 2>&1 || openstack flavor create --ram 128 --vcpus 1 --disk 1 tempest.tiny >/dev/null
+    openstack flavor show tempest.tiny2 >/dev/null 2>&1 || openstack flavor create --ram 192 --vcpus 1 --disk 1 tempest.tiny2 >/dev/null
+  ) >>"$LOG_DIR/tempest-init.log" 2>&1 || die "tempest: could not make its images and flavors (log: $LOG_DIR/tempest-init.log)"
+  local ids
+  ids=$(
+    # shellcheck disable=SC1091
+    source "$REPO_DIR/openrc"
+    openstack image show tempest-tiny -f value -c id
+    openstack image show tempest-tiny-alt -f value -c id
+    openstack flavor show tempest.tiny -f value -c id
+    openstack flavor show tempest.tiny2 -f value -c id
+  ) || die "tempest: could not read its images and flavors"
+  read -r TEMPEST_IMAGE_REF TEMPEST_IMAGE_REF_ALT TEMPEST_FLAVOR_REF TEMPEST_FLAVOR_REF_ALT <<<"$(echo $ids)"
+  export TEMPEST_IMAGE_REF TEMPEST_IMAGE_REF_ALT TEMPEST_FLAVOR_REF TEMPEST_FLAVOR_REF_ALT
 }
 
 # tempest_service_up NAME: whether the dev stack's NAME API answers.
