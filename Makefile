@@ -9,7 +9,7 @@ export GOFLAGS := -tags=pacific
 TEST_FLAGS ?= -count=1 -timeout 30m
 PKGS ?= ./...
 
-.PHONY: help dev stop clean status test test-deps unit vet check build image bench bench-keystone tempest-identity tempest-image tempest-volume tempest-network bench-image terraform-example
+.PHONY: help dev stop clean status test test-deps unit vet check build image bench bench-keystone tempest-identity tempest-image tempest-volume tempest-network tempest-compute bench-image terraform-example horizon-smoke
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -68,6 +68,9 @@ tempest-image: ## tempest's image API tests against `make dev` (long; not in `ma
 
 tempest-volume: ## tempest's volume API tests against `make dev` (long; not in `make test`)
 	@bash devstack/tempest.sh volume
+
+tempest-compute: ## tempest's compute API tests against `make dev` (long; not in `make test`)
+	@bash devstack/tempest.sh compute
 
 tempest-network: ## tempest's network API tests against `make dev` (long; not in `make test`)
 	@bash devstack/tempest.sh network
