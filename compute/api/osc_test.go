@@ -302,3 +302,39 @@ func TestOpenStackClientComputeIsolationAndLimits(t *testing.T) {
 		t.Errorf("flavor too small: %s", out)
 	}
 }
+
+// TestOpenStackClientQcow2ImageBoots: a qcow2 upload is stored raw by
+// Glance (issue 4) and a server boots from it copy-on-write (issue 6).
+func TestOpenStackClientQcow2ImageBoots(t *testing.T) {
+	src := testenv.Require(t, "GOSTACK_TINY_IMAGE")
+	admin := osc{t: t}
+	sfx := strings.ReplaceAll(time.Now().Format("150405.000"), ".", "")
+	flavor, image, server := "osc-qf-"+sfx, "osc-qcow2-"+sfx, "osc-qvm-"+sfx
+
+	qcow2 := t.TempDir() + "/tiny.qcow2"
+	if out, err := exec.Command("qemu-img", "convert", "-f", "raw", "-O", "qcow2", src, qcow2).CombinedOutput(); err != nil {
+		t.Fatalf("qemu-img convert: %v\n%s", err, out)
+	}
+	admin.run("flavor", "create", "--ram", "128", "--disk", "1", "--vcpus", "1", flavor)
+	t.Cleanup(func() { admin.quietly("flavor", "delete", flavor) })
+	img := admin.json("image", "create", "--file", qcow2, "--disk-format", "qcow2", "--container-format", "bare", image)
+	imageID := img["id"].(string)
+	t.Cleanup(func() { admin.quietly("image", "delete", imageID) })
+	if got := admin.json("image", "show", imageID); got["disk_format"] != "raw" || got["status"] != "active" {
+		t.Fatalf("a qcow2 upload is stored as %v/%v; want raw/active", got["disk_format"], got["status"])
+	}
+
+	created := admin.json("--os-compute-api-version", "2.37", "server", "create", "--image", imageID, "--flavor", flavor,
+		"--network", "none", "--wait", server)
+	id := created["id"].(string)
+	t.Cleanup(func() { admin.quietly("server", "delete", "--wait", id) })
+	if created["status"] != "ACTIVE" {
+		t.Fatalf("server create --wait: %v", created)
+	}
+	if p, ok := rbdParent(t, id+"_disk"); !ok || p.Image != imageID {
+		t.Errorf("vms/%s_disk parent = %+v (%v), want images/%s@snap", id, p, ok, imageID)
+	}
+	poll(t, "the converted image's guest booting", 3*time.Minute, func() bool {
+		return strings.Contains(admin.run("console", "log", "show", id), "tinyvm booted")
+	})
+}
