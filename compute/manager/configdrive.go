@@ -52,6 +52,6 @@ func (m *Manager) prepareConfigDrive(ctx context.Context, inst *objects.Instance
 		done()
 		return nil, fault.Wrap(err, fault.Internal, "Cannot build the config drive of instance %s.", inst.UUID)
 	}
-	spec.ConfigDrive = iso
+	spec.ConfigDrive, spec.HasConfigDrive = iso, true
 	return done, nil
 }

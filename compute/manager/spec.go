@@ -84,6 +84,9 @@ func InstanceSpec(inst *objects.Instance, img *objects.ImageMeta) virt.InstanceS
 		EphemeralGB: inst.Flavor.EphemeralGB,
 		SwapMiB:     inst.Flavor.Swap,
 		Image:       image,
+		// config drives forced by [DEFAULT] force_config_drive are not
+		// recorded on the instance (prepareConfigDrive sets it on spawn).
+		HasConfigDrive: inst.ConfigDrive,
 		Metadata: virt.Metadata{
 			DisplayName: inst.Name,
 			CreatedAt:   inst.CreatedAt,

@@ -32,6 +32,10 @@ type InstanceSpec struct {
 	// 9660, compute/configdrive) that the driver stores beside the disks
 	// and attaches as a read-only cdrom; "" for none.
 	ConfigDrive string
+	// HasConfigDrive says the instance has one (<uuid>_disk.config) even
+	// when ConfigDrive is empty: a redefinition (resize, rescue) keeps the
+	// cdrom attached.
+	HasConfigDrive bool
 }
 
 // Image describes the image the root disk is made from.

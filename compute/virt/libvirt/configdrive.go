@@ -40,7 +40,7 @@ func (d *Driver) importConfigDrive(ctx context.Context, spec virt.InstanceSpec, 
 // hw_cdrom_bus (ide, the default of x86 "pc" machines; sata for q35),
 // after the disks already on that bus.
 func (d *Driver) withConfigDrive(spec virt.InstanceSpec, disks []Disk, monitors []Monitor) []Disk {
-	if spec.ConfigDrive == "" {
+	if spec.ConfigDrive == "" && !spec.HasConfigDrive {
 		return disks
 	}
 	bus := spec.Image.Properties.CDROMBus

@@ -17,6 +17,11 @@ func TestConfigDriveDisk(t *testing.T) {
 	if got := d.withConfigDrive(spec, nil, nil); len(got) != 0 {
 		t.Fatalf("no config drive: %v", got)
 	}
+	spec.HasConfigDrive = true // a redefinition (resize, rescue)
+	if got := d.withConfigDrive(spec, nil, nil); len(got) != 1 || got[0].Device != "cdrom" {
+		t.Fatalf("redefinition drops the config drive: %v", got)
+	}
+	spec.HasConfigDrive = false
 	spec.ConfigDrive = "/tmp/disk.config"
 	for _, c := range []struct {
 		cdromBus string
