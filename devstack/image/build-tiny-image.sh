@@ -7,7 +7,8 @@
 # The guest prints "tinyvm booted" and "tinyvm login:" on its serial console,
 # asks DHCP for an address on eth0 if it has one, then prints
 # "tinyvm heartbeat N uptime S" every second, so tests can tell it is alive
-# and has not rebooted (a live migration keeps N counting).
+# and has not rebooted (a live migration keeps N counting). The ACPI power
+# button (libvirt's shutdown, nova's clean stop) powers it off at once.
 #
 # With a config drive (a disk labelled config-2, compute/configdrive) it
 # mounts it and prints "tinyvm config-drive uuid=<uuid>" and, for the first
@@ -47,6 +48,11 @@ for m in drivers/scsi/scsi_common drivers/scsi/scsi_mod drivers/ata/libata drive
          drivers/cdrom/cdrom drivers/scsi/sr_mod fs/isofs/isofs; do
   cp kernel/lib/modules/*/kernel/$m.ko initrd/lib/modules/
 done
+# the ACPI power button, so a clean shutdown (nova's stop, virsh shutdown)
+# powers the guest off at once instead of waiting for the hard stop
+for m in drivers/input/evdev drivers/acpi/button; do
+  cp kernel/lib/modules/*/kernel/$m.ko initrd/lib/modules/
+done
 cat >initrd/init <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -55,6 +61,14 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 hostname tinyvm
 echo "tinyvm booted: kernel $(uname -r)"
+insmod /lib/modules/evdev.ko 2>/dev/null
+insmod /lib/modules/button.ko 2>/dev/null
+mkdir -p /etc/acpi/PWRF
+printf '#!/bin/sh\necho "tinyvm power button: powering off" >/dev/console\nsync\npoweroff -f\n' >/etc/acpi/PWRF/00000080
+chmod +x /etc/acpi/PWRF/00000080
+# acpid opens the event devices it finds at start: wait for them
+i=0; while [ $i -lt 20 ] && ! ls /dev/input/event* >/dev/null 2>&1; do i=$((i + 1)); sleep 0.1; done
+acpid -c /etc/acpi -l /tmp/acpid.log
 if [ -e /sys/class/net/eth0 ]; then
   ip link set lo up
   ip link set eth0 up
