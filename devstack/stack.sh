@@ -132,6 +132,9 @@ case $cmd in
     postgres_stop
     ;;
   clean)
+    # The libvirt secrets outlive the stack in libvirtd: forget ours (a
+    # later stack also forgets any it finds, libvirt_secrets_reconcile).
+    if virsh -c "$LIBVIRT_URI" version >/dev/null 2>&1; then libvirt_secrets_forget; fi
     "$0" stop
     log "removing $STACK_DIR and openrc"
     rm -rf "$STACK_DIR" "$REPO_DIR/openrc"

@@ -30,6 +30,33 @@ libvirt_up() {
     cp /run/libvirtd.pid "$RUN_DIR/libvirtd.pid"
   fi
   wait_for 30 "libvirtd ($LIBVIRT_URI)" virsh -c "$LIBVIRT_URI" version
+  libvirt_secrets_reconcile
+}
+
+# libvirt_secrets_reconcile: libvirt allows one secret per usage name, so
+# a secret left by an earlier stack on this machine (`make clean` then
+# `make dev` makes new uuids) for "client.nova secret" or "client.cinder
+# secret" would make every boot fail. Forget those whose uuid is not this
+# stack's; nova-compute defines ours with the key on first use.
+libvirt_secrets_reconcile() {
+  local user want uuid usage
+  for user in nova cinder; do
+    want=$(stack_uuid "libvirt_secret_$user")
+    while read -r uuid usage; do
+      [ "$usage" = "ceph client.$user secret" ] && [ "$uuid" != "$want" ] || continue
+      log "libvirt: forgetting the secret $uuid of client.$user left by an earlier stack"
+      virsh -c "$LIBVIRT_URI" secret-undefine "$uuid" >/dev/null || die "could not undefine libvirt secret $uuid"
+    done < <(virsh -c "$LIBVIRT_URI" secret-list 2>/dev/null | tail -n +3)
+  done
+}
+
+# libvirt_secrets_forget: this stack's secrets (make clean).
+libvirt_secrets_forget() {
+  local user uuid
+  for user in nova cinder; do
+    uuid=$(stack_uuid "libvirt_secret_$user")
+    virsh -c "$LIBVIRT_URI" secret-undefine "$uuid" >/dev/null 2>&1 || true
+  done
 }
 
 libvirt_stop() {
