@@ -175,6 +175,8 @@ func (a *API) routes(r chi.Router) {
 	r.Put("/servers/{server_id}", a.updateServer)
 	r.Delete("/servers/{server_id}", a.deleteServer)
 	r.Post("/servers/{server_id}/action", a.serverAction)
+	r.Get("/servers/{server_id}/ips", a.listServerIPs)
+	r.Get("/servers/{server_id}/ips/{network_label}", a.showServerIPs)
 	r.Get("/servers/{server_id}/metadata", a.listMetadata)
 	r.Post("/servers/{server_id}/metadata", a.updateMetadata)
 	r.Put("/servers/{server_id}/metadata", a.replaceMetadata)

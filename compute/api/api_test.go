@@ -391,6 +391,28 @@ func TestServerLifecycle(t *testing.T) {
 	if obj(t, s, "flavor")["original_name"] != "f1" || s["description"] != "hello" || len(s["tags"].([]any)) != 1 || s["locked"] != false {
 		t.Errorf("show at 2.58: %s", r.raw)
 	}
+	// accessIPv4/v6 given at update show in the server.
+	r = n.do(alice, memberR, "", "PUT", "/v2.1/servers/"+id, map[string]any{"server": map[string]any{
+		"accessIPv4": "1.1.1.1", "accessIPv6": "::babe:202:202"}})
+	want(t, "update access IPs", r, 200)
+	r = n.do(alice, memberR, "", "GET", "/v2.1/servers/"+id, nil)
+	if s := obj(t, r.body, "server"); s["accessIPv4"] != "1.1.1.1" || s["accessIPv6"] != "::babe:202:202" {
+		t.Errorf("access IPs after update: %v %v", s["accessIPv4"], s["accessIPv6"])
+	}
+	// os-server-ips: no NIC yet, so no addresses and no network.
+	r = n.do(alice, memberR, "", "GET", "/v2.1/servers/"+id+"/ips", nil)
+	want(t, "ips", r, 200)
+	if a, ok := r.body["addresses"].(map[string]any); !ok || len(a) != 0 {
+		t.Errorf("ips: %s", r.raw)
+	}
+	want(t, "ips of a network", n.do(alice, memberR, "", "GET", "/v2.1/servers/"+id+"/ips/private", nil), 404)
+	want(t, "bob ips", n.do(bob, memberR, "", "GET", "/v2.1/servers/"+id+"/ips", nil), 404)
+	// limit=0 is an empty page, as nova.
+	r = n.do(alice, memberR, "", "GET", "/v2.1/servers?limit=0", nil)
+	want(t, "limit=0", r, 200)
+	if l := r.body["servers"].([]any); len(l) != 0 {
+		t.Errorf("limit=0 listed %d servers", len(l))
+	}
 	// Other projects neither see nor act on it.
 	want(t, "bob show", n.do(bob, memberR, "", "GET", "/v2.1/servers/"+id, nil), 404)
 	want(t, "bob delete", n.do(bob, memberR, "", "DELETE", "/v2.1/servers/"+id, nil), 404)

@@ -84,10 +84,13 @@ func (a *API) serverList(w http.ResponseWriter, r *http.Request, detail bool) {
 	for i, s := range p.Sort {
 		sort[i] = store.SortKey{Key: s.Key, Dir: s.Dir}
 	}
-	list, err := a.store.ListInstances(r.Context(), flt, sort, p.Limit, p.Marker)
-	if err != nil {
-		writeErr(w, r, err)
-		return
+	var list []objects.Instance
+	if !p.Zero { // limit=0: an empty page, as nova
+		list, err = a.store.ListInstances(r.Context(), flt, sort, p.Limit, p.Marker)
+		if err != nil {
+			writeErr(w, r, err)
+			return
+		}
 	}
 	out := make([]map[string]any, len(list))
 	if detail {

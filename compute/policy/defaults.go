@@ -70,6 +70,8 @@ func Defaults() []policy.Rule {
 	add("os_compute_api:os-remote-consoles", MemberOrAdmin, "POST /servers/{server_id}/remote-consoles")
 	add("os_compute_api:os-console-auth-tokens", Admin, "GET /os-console-auth-tokens/{console_token}")
 	add("os_compute_api:os-extended-server-attributes", Admin, "GET /servers/{server_id}")
+	add("os_compute_api:ips:index", ReaderOrAdmin, "GET /servers/{server_id}/ips")
+	add("os_compute_api:ips:show", ReaderOrAdmin, "GET /servers/{server_id}/ips/{network_label}")
 	add("os_compute_api:server-metadata:index", ReaderOrAdmin, "GET /servers/{server_id}/metadata")
 	add("os_compute_api:server-metadata:show", ReaderOrAdmin, "GET /servers/{server_id}/metadata/{key}")
 	add("os_compute_api:server-metadata:create", MemberOrAdmin, "POST /servers/{server_id}/metadata")

@@ -37,10 +37,13 @@ type Sort struct {
 
 // Params are the parsed list parameters.
 type Params struct {
-	Limit    int    // page size to fetch: capped, never 0
-	HasLimit bool   // the client gave a limit
-	Marker   string // id of the last item of the previous page, or ""
-	Sort     []Sort // at least one entry
+	Limit    int  // page size to fetch: capped, never 0
+	HasLimit bool // the client gave a limit
+	// Zero is a given limit of 0. Nova answers it with an empty page
+	// (its limit is min(max_limit, limit)); the others read it as no limit.
+	Zero   bool
+	Marker string // id of the last item of the previous page, or ""
+	Sort   []Sort // at least one entry
 }
 
 // Parse reads the list parameters of r. Errors are Invalid faults with
@@ -64,6 +67,7 @@ func Parse(r *http.Request, opts Options) (Params, error) {
 			return Params{}, err
 		}
 		p.HasLimit = true
+		p.Zero = n == 0
 		if n > 0 {
 			p.Limit = min(n, maxLimit)
 		}
