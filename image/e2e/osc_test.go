@@ -45,16 +45,6 @@ func devOSCAs(t *testing.T, env map[string]string, args ...string) string {
 }
 
 // rbdCLI runs the rbd tool with the stack's admin Ceph configuration.
-func rbdCLI(t *testing.T, args ...string) string {
-	t.Helper()
-	conf, user := testenv.Ceph(t)
-	cmd := exec.Command("rbd", append([]string{"--conf", conf, "--id", user}, args...)...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("rbd %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
 
 func sha256File(t *testing.T, path string) [32]byte {
 	t.Helper()
@@ -103,10 +93,10 @@ func TestOpenStackClientImageWorkflows(t *testing.T) {
 		t.Errorf("created: %v", created)
 	}
 	// The RBD image and its protected snapshot.
-	if ls := rbdCLI(t, "ls", "images"); !strings.Contains(ls, id) {
+	if ls := testenv.RBD(t, "ls", "images"); !strings.Contains(ls, id) {
 		t.Errorf("rbd ls images does not list %s", id)
 	}
-	if snaps := rbdCLI(t, "snap", "ls", "images/"+id); !strings.Contains(snaps, "snap") {
+	if snaps := testenv.RBD(t, "snap", "ls", "images/"+id); !strings.Contains(snaps, "snap") {
 		t.Errorf("rbd snap ls images/%s:\n%s", id, snaps)
 	}
 
@@ -204,13 +194,13 @@ func TestOpenStackClientImageWorkflows(t *testing.T) {
 		if sha256File(t, out) != sha256File(t, src) {
 			t.Errorf("image %s: saved data is not the raw disk", id)
 		}
-		if snaps := rbdCLI(t, "snap", "ls", "images/"+id); !strings.Contains(snaps, "snap") {
+		if snaps := testenv.RBD(t, "snap", "ls", "images/"+id); !strings.Contains(snaps, "snap") {
 			t.Errorf("rbd snap ls images/%s:\n%s", id, snaps)
 		}
 		var info struct {
 			Size int64 `json:"size"`
 		}
-		if err := json.Unmarshal([]byte(rbdCLI(t, "info", "--format", "json", "images/"+id)), &info); err != nil {
+		if err := json.Unmarshal([]byte(testenv.RBD(t, "info", "--format", "json", "images/"+id)), &info); err != nil {
 			t.Fatal(err)
 		}
 		if st, _ := os.Stat(src); info.Size != st.Size() {
@@ -240,7 +230,7 @@ func TestOpenStackClientImageWorkflows(t *testing.T) {
 		devOSC(t, "image", "delete", id)
 	}
 	ids = nil
-	ls := rbdCLI(t, "ls", "images")
+	ls := testenv.RBD(t, "ls", "images")
 	for _, id := range []string{id, sid, qid, iid} {
 		if strings.Contains(ls, id) {
 			t.Errorf("rbd ls images still lists %s after delete", id)

@@ -115,16 +115,6 @@ func newProject(t *testing.T, admin client, name string) (client, string) {
 		"OS_PROJECT_NAME": name, "OS_PROJECT_ID": pid, "OS_USER_DOMAIN_NAME": "Default", "OS_PROJECT_DOMAIN_NAME": "Default"}}, pid
 }
 
-func rbdCLI(t *testing.T, args ...string) string {
-	t.Helper()
-	conf, user := testenv.Ceph(t)
-	out, err := exec.Command("rbd", append([]string{"--conf", conf, "--id", user}, args...)...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("rbd %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
 var volume = []string{"volume"}
 var snapshot = []string{"volume", "snapshot"}
 
@@ -164,7 +154,7 @@ func TestOpenStackClientVolumes(t *testing.T) {
 		t.Errorf("volume create: %v", v1)
 	}
 	api.wait("volumes", id1, "available")
-	if info := rbdCLI(t, "info", "volumes/volume-"+id1); !strings.Contains(info, "size 1 GiB") {
+	if info := testenv.RBD(t, "info", "volumes/volume-"+id1); !strings.Contains(info, "size 1 GiB") {
 		t.Errorf("rbd info volume-%s:\n%s", id1, info)
 	}
 	if _, err := admin.run("volume", "show", id1); err != nil {
@@ -179,7 +169,7 @@ func TestOpenStackClientVolumes(t *testing.T) {
 	idi := vi["id"].(string)
 	cleanups = append(cleanups, forceDel(idi))
 	shown := api.wait("volumes", idi, "available")
-	if info := rbdCLI(t, "info", "volumes/volume-"+idi); !strings.Contains(info, "parent: images/"+imgID+"@snap") {
+	if info := testenv.RBD(t, "info", "volumes/volume-"+idi); !strings.Contains(info, "parent: images/"+imgID+"@snap") {
 		t.Errorf("volume from image is not a clone of images/%s@snap:\n%s", imgID, info)
 	}
 	if shown["bootable"] != "true" {
@@ -206,7 +196,7 @@ func TestOpenStackClientVolumes(t *testing.T) {
 	cleanups = append(cleanups, forceDel(idc))
 	api.wait("volumes", ids, "available")
 	api.wait("volumes", idc, "available")
-	if info := rbdCLI(t, "info", "volumes/volume-"+ids); !strings.Contains(info, "parent: volumes/volume-"+idi+"@snapshot-"+snID) {
+	if info := testenv.RBD(t, "info", "volumes/volume-"+ids); !strings.Contains(info, "parent: volumes/volume-"+idi+"@snapshot-"+snID) {
 		t.Errorf("volume from snapshot:\n%s", info)
 	}
 
@@ -233,7 +223,7 @@ func TestOpenStackClientVolumes(t *testing.T) {
 		time.Sleep(300 * time.Millisecond)
 	}
 	api.wait("volumes", id1, "available")
-	if info := rbdCLI(t, "info", "volumes/volume-"+id1); !strings.Contains(info, "size 2 GiB") {
+	if info := testenv.RBD(t, "info", "volumes/volume-"+id1); !strings.Contains(info, "size 2 GiB") {
 		t.Errorf("after extend:\n%s", info)
 	}
 
@@ -286,7 +276,7 @@ func TestOpenStackClientVolumes(t *testing.T) {
 	u.osc("volume", "delete", idi)
 	api.waitGone("volumes", idi)
 	for _, id := range []string{ids, idc} {
-		if info := rbdCLI(t, "info", "volumes/volume-"+id); strings.Contains(info, "parent: volumes/volume-"+idi) {
+		if info := testenv.RBD(t, "info", "volumes/volume-"+id); strings.Contains(info, "parent: volumes/volume-"+idi) {
 			t.Errorf("volume-%s still depends on the deleted volume:\n%s", id, info)
 		}
 		api.wait("volumes", id, "available")
@@ -297,7 +287,7 @@ func TestOpenStackClientVolumes(t *testing.T) {
 	for _, id := range []string{ids, idc, idt, id1} {
 		api.waitGone("volumes", id)
 	}
-	if ls := rbdCLI(t, "ls", "volumes"); strings.Contains(ls, id1) || strings.Contains(ls, idc) {
+	if ls := testenv.RBD(t, "ls", "volumes"); strings.Contains(ls, id1) || strings.Contains(ls, idc) {
 		t.Errorf("rbd ls volumes still lists deleted volumes:\n%s", ls)
 	}
 }

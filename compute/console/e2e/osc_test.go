@@ -18,46 +18,6 @@ import (
 	"github.com/gostack/gostack/services/testenv"
 )
 
-type osc struct {
-	t   *testing.T
-	env map[string]string
-}
-
-func (o osc) cmd(args ...string) *exec.Cmd {
-	cmd := exec.Command("openstack", args...)
-	cmd.Env = []string{"HOME=" + os.TempDir(), "PATH=" + os.Getenv("PATH")}
-	for k, v := range testenv.OpenRC(o.t) {
-		if _, ok := o.env[k]; !ok {
-			cmd.Env = append(cmd.Env, k+"="+v)
-		}
-	}
-	for k, v := range o.env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	return cmd
-}
-
-func (o osc) run(args ...string) string {
-	o.t.Helper()
-	out, err := o.cmd(args...).CombinedOutput()
-	if err != nil {
-		o.t.Fatalf("openstack %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
-func (o osc) json(args ...string) map[string]any {
-	o.t.Helper()
-	out := o.run(append(args, "-f", "json")...)
-	var m map[string]any
-	if err := json.Unmarshal([]byte(out), &m); err != nil {
-		o.t.Fatalf("openstack %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return m
-}
-
-func (o osc) quietly(args ...string) { _ = o.cmd(args...).Run() }
-
 // vncBanner opens the websocket a noVNC URL leads to (the page passes
 // its path parameter on) and returns the first 12 bytes from the guest.
 func vncBanner(t *testing.T, consoleURL string) (string, *http.Response, error) {
@@ -107,30 +67,30 @@ func browserScreenshot(t *testing.T, url, out string) (string, error) {
 // up (os-console-auth-tokens, 2.31), and the token dies with the server.
 func TestConsoleURL(t *testing.T) {
 	src := testenv.Require(t, "GOSTACK_TINY_IMAGE")
-	admin := osc{t: t}
+	admin := testenv.OSC{T: t}
 	sfx := strings.ReplaceAll(time.Now().Format("150405.000"), ".", "")
 	name := "vnc-" + sfx
-	admin.run("flavor", "create", "--ram", "128", "--disk", "1", "--vcpus", "1", name)
-	t.Cleanup(func() { admin.quietly("flavor", "delete", name) })
+	admin.Run("flavor", "create", "--ram", "128", "--disk", "1", "--vcpus", "1", name)
+	t.Cleanup(func() { admin.Quietly("flavor", "delete", name) })
 	pw := "pw-" + name
-	admin.run("project", "create", name)
-	admin.run("user", "create", "--password", pw, "--project", name, name)
-	admin.run("role", "add", "--project", name, "--user", name, "member")
-	t.Cleanup(func() { admin.quietly("user", "delete", name); admin.quietly("project", "delete", name) })
-	user := osc{t: t, env: map[string]string{"OS_USERNAME": name, "OS_PASSWORD": pw, "OS_PROJECT_NAME": name}}
+	admin.Run("project", "create", name)
+	admin.Run("user", "create", "--password", pw, "--project", name, name)
+	admin.Run("role", "add", "--project", name, "--user", name, "member")
+	t.Cleanup(func() { admin.Quietly("user", "delete", name); admin.Quietly("project", "delete", name) })
+	user := testenv.OSC{T: t, Env: map[string]string{"OS_USERNAME": name, "OS_PASSWORD": pw, "OS_PROJECT_NAME": name}}
 
-	img := user.json("image", "create", "--file", src, "--disk-format", "raw", "--container-format", "bare", name)
+	img := user.JSON("image", "create", "--file", src, "--disk-format", "raw", "--container-format", "bare", name)
 	imageID := img["id"].(string)
-	t.Cleanup(func() { admin.quietly("image", "delete", imageID) })
-	srv := user.json("--os-compute-api-version", "2.37", "server", "create", "--image", imageID, "--flavor", name,
+	t.Cleanup(func() { admin.Quietly("image", "delete", imageID) })
+	srv := user.JSON("--os-compute-api-version", "2.37", "server", "create", "--image", imageID, "--flavor", name,
 		"--network", "none", "--wait", name)
 	id := srv["id"].(string)
-	t.Cleanup(func() { admin.quietly("server", "delete", "--wait", id) })
+	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", id) })
 	if srv["status"] != "ACTIVE" {
 		t.Fatalf("server create --wait: %v", srv)
 	}
 
-	con := user.json("console", "url", "show", "--novnc", id)
+	con := user.JSON("console", "url", "show", "--novnc", id)
 	consoleURL, _ := con["url"].(string)
 	if con["type"] != "novnc" || con["protocol"] != "vnc" || !strings.Contains(consoleURL, "/vnc_lite.html?path=%3Ftoken%3D") {
 		t.Fatalf("console url show: %v", con)
@@ -164,7 +124,7 @@ func TestConsoleURL(t *testing.T) {
 	}
 
 	// consoles other than noVNC are not served (nova with spice disabled)
-	if out, err := user.cmd("console", "url", "show", "--spice", id).CombinedOutput(); err == nil ||
+	if out, err := user.Cmd("console", "url", "show", "--spice", id).CombinedOutput(); err == nil ||
 		!strings.Contains(string(out), "Unavailable console type spice-html5.") || !strings.Contains(string(out), "400") {
 		t.Errorf("console url show --spice: %v\n%s", err, out)
 	}
@@ -177,10 +137,10 @@ func TestConsoleURL(t *testing.T) {
 
 	// the admin's view of the token (2.31), refused to the member
 	token := strings.TrimPrefix(u.Query().Get("path"), "?token=")
-	show := func(o osc, version string) (int, map[string]any) {
+	show := func(o testenv.OSC, version string) (int, map[string]any) {
 		t.Helper()
-		tok := strings.TrimSpace(o.run("token", "issue", "-f", "value", "-c", "id"))
-		ep := strings.TrimSpace(admin.run("endpoint", "list", "--service", "compute", "--interface", "public", "-f", "value", "-c", "URL"))
+		tok := strings.TrimSpace(o.Run("token", "issue", "-f", "value", "-c", "id"))
+		ep := strings.TrimSpace(admin.Run("endpoint", "list", "--service", "compute", "--interface", "public", "-f", "value", "-c", "URL"))
 		req, _ := http.NewRequest("GET", strings.TrimSuffix(ep, "/")+"/os-console-auth-tokens/"+token, nil)
 		req.Header.Set("X-Auth-Token", tok)
 		req.Header.Set("OpenStack-API-Version", "compute "+version)
@@ -206,7 +166,7 @@ func TestConsoleURL(t *testing.T) {
 	}
 
 	// the token dies with its server
-	admin.run("server", "delete", "--wait", id)
+	admin.Run("server", "delete", "--wait", id)
 	if _, resp, err := vncBanner(t, consoleURL); err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
 		t.Errorf("token of a deleted server: %v %v, want 403", resp, err)
 	}
