@@ -242,8 +242,9 @@ func (m *Manager) message(ctx context.Context, project, resource string, action,
 // fail puts a volume in error and tells its project why.
 func (m *Manager) fail(ctx context.Context, id, project string, action, detail message.Field, cause error) {
 	m.log.Error("volume operation failed", "volume", id, "action", action.Text, "err", cause)
-	m.setStatus(ctx, id, "error")
+	// The message first: whoever sees the volume in error can read why.
 	m.message(ctx, project, id, action, detail)
+	m.setStatus(ctx, id, "error")
 }
 
 func detailOf(err error) message.Field {

@@ -130,10 +130,14 @@ func (s *Scheduler) createVolume(ctx context.Context, a rpcapi.CreateVolume) (st
 		return struct{}{}, nil
 	}
 	s.log.Error("no valid backend for volume", "volume", v.ID, "size", v.Size, "type", v.TypeName, "rejected", describe(why))
+	// The message first: whoever sees the volume in error can read why.
+	if err := message.Record(ctx, s.db, v.ProjectID, message.ResourceVolume, v.ID,
+		message.ActionScheduleAllocate, message.DetailNoBackend); err != nil {
+		return struct{}{}, err
+	}
 	st := "error"
 	if _, err := s.db.UpdateVolume(ctx, v.ID, []string{"creating"}, store.VolumeUpdate{Status: &st}); err != nil && !errors.Is(err, fault.Of(fault.Invalid)) {
 		return struct{}{}, err
 	}
-	return struct{}{}, message.Record(ctx, s.db, v.ProjectID, message.ResourceVolume, v.ID,
-		message.ActionScheduleAllocate, message.DetailNoBackend)
+	return struct{}{}, nil
 }
