@@ -30,7 +30,7 @@ import (
 )
 
 func opts() []config.Option {
-	return slices.Concat(log.Opts(), db.Opts(), auth.Opts(), policy.Opts(), settings.Opts())
+	return slices.Concat(log.Opts(), db.Opts(), auth.Opts(), policy.Opts(), settings.Opts(), rpc.Opts())
 }
 
 func main() {

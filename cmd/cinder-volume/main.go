@@ -46,7 +46,7 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	conf, err := config.Load(files, slices.Concat(log.Opts(), db.Opts(), auth.Opts(), settings.Opts())...)
+	conf, err := config.Load(files, slices.Concat(log.Opts(), db.Opts(), auth.Opts(), settings.Opts(), rpc.Opts())...)
 	if err != nil {
 		return err
 	}

@@ -10,8 +10,6 @@ import (
 
 // The options.
 var (
-	TransportURL    = config.String("DEFAULT", "transport_url", "", "AMQP URL of the message broker.", config.Secret())
-	RPCTimeout      = config.Seconds("DEFAULT", "rpc_response_timeout", 60*time.Second, "How long an RPC call waits for its reply.")
 	Host            = config.String("DEFAULT", "host", "", "Name of this host; the machine's hostname when empty.")
 	EnabledBackends = config.List("DEFAULT", "enabled_backends", nil, "Backend sections cinder-volume serves.")
 	StorageAZ       = config.String("DEFAULT", "storage_availability_zone", "nova", "Availability zone of this node's backends.")
@@ -40,7 +38,7 @@ var (
 
 // Opts lists them.
 func Opts() []config.Option {
-	return []config.Option{TransportURL, RPCTimeout, Host, EnabledBackends, StorageAZ, DefaultAZ, DefaultType,
+	return []config.Option{Host, EnabledBackends, StorageAZ, DefaultAZ, DefaultType,
 		ReportInterval, ServiceDownTime, SchedulerWait, ListenHost, ListenPort, MaxLimit, ImageConvertDir, GlanceEndpoint,
 		QuotaVolumes, QuotaSnapshots, QuotaGigabytes, QuotaBackups, QuotaBackupGB, QuotaGroups, PerVolumeGB,
 		BackupDriver, BackupCephConf, BackupCephUser, BackupCephPool}
@@ -58,10 +56,10 @@ func HostName(c *config.Config) string {
 	return h
 }
 
-// RPC is the transport configuration for a daemon.
+// RPC is the transport configuration for a daemon: services/rpc's
+// oslo.messaging options (rpc.Opts) with cinder's control exchange.
 func RPC(c *config.Config, name string) rpc.Config {
-	return rpc.Config{TransportURL: TransportURL.Get(c), ControlExchange: "cinder", ResponseTimeout: RPCTimeout.Get(c),
-		ConnectionName: name}
+	return rpc.ConfigFrom(c, "cinder", name)
 }
 
 // Quotas are the default limits.
