@@ -2,19 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"log/slog"
 	"net"
-	"os"
-	"os/signal"
 	"slices"
 	"strconv"
-	"syscall"
 
 	"github.com/gostack/gostack/services/auth"
 	"github.com/gostack/gostack/services/config"
+	"github.com/gostack/gostack/services/daemon"
 	"github.com/gostack/gostack/services/db"
 	"github.com/gostack/gostack/services/httpapi"
 	"github.com/gostack/gostack/services/log"
@@ -33,18 +28,7 @@ func opts() []config.Option {
 	return slices.Concat(log.Opts(), db.Opts(), auth.Opts(), policy.Opts(), settings.Opts(), rpc.Opts())
 }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:])
-	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(2)
-	}
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "cinder-api: %v\n", err)
-		os.Exit(1)
-	}
-}
+func main() { daemon.Main("cinder-api", run) }
 
 func run(ctx context.Context, args []string) error {
 	files, err := config.ParseArgs("cinder", "cinder-api", args)
@@ -75,13 +59,7 @@ func run(ctx context.Context, args []string) error {
 	rc := rpc.NewClient(transport)
 	defer rc.Close()
 
-	overrides, err := policy.OverridesFrom(conf)
-	if err != nil {
-		return err
-	}
-	popts := policy.OptionsFrom(conf)
-	popts.DeniedFormat = volumepolicy.DeniedFormat
-	enforcer, err := policy.New(volumepolicy.Defaults(), overrides, popts)
+	enforcer, err := policy.FromConfig(conf, volumepolicy.Defaults(), volumepolicy.DeniedFormat)
 	if err != nil {
 		return err
 	}

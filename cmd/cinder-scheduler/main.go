@@ -2,16 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"log/slog"
-	"os"
-	"os/signal"
 	"slices"
-	"syscall"
 
 	"github.com/gostack/gostack/services/config"
+	"github.com/gostack/gostack/services/daemon"
 	"github.com/gostack/gostack/services/db"
 	"github.com/gostack/gostack/services/log"
 	"github.com/gostack/gostack/services/rpc"
@@ -22,18 +17,7 @@ import (
 	"github.com/gostack/gostack/volume/store"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:])
-	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(2)
-	}
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "cinder-scheduler: %v\n", err)
-		os.Exit(1)
-	}
-}
+func main() { daemon.Main("cinder-scheduler", run) }
 
 func run(ctx context.Context, args []string) error {
 	files, err := config.ParseArgs("cinder", "cinder-scheduler", args)

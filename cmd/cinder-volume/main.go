@@ -3,17 +3,14 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
-	"os"
-	"os/signal"
 	"slices"
 	"sync"
-	"syscall"
 
 	"github.com/gostack/gostack/services/auth"
 	"github.com/gostack/gostack/services/config"
+	"github.com/gostack/gostack/services/daemon"
 	"github.com/gostack/gostack/services/db"
 	"github.com/gostack/gostack/services/log"
 	"github.com/gostack/gostack/services/rpc"
@@ -28,18 +25,7 @@ import (
 	"github.com/gostack/gostack/volume/store"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:])
-	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(2)
-	}
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "cinder-volume: %v\n", err)
-		os.Exit(1)
-	}
-}
+func main() { daemon.Main("cinder-volume", run) }
 
 func run(ctx context.Context, args []string) error {
 	files, err := config.ParseArgs("cinder", "cinder-volume", args)

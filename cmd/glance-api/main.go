@@ -2,16 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"log/slog"
 	"net"
-	"os"
-	"os/signal"
 	"slices"
 	"strconv"
-	"syscall"
 
 	"github.com/gostack/gostack/image/api"
 	imagepolicy "github.com/gostack/gostack/image/policy"
@@ -20,6 +14,7 @@ import (
 	"github.com/gostack/gostack/services/auth"
 	"github.com/gostack/gostack/services/ceph"
 	"github.com/gostack/gostack/services/config"
+	"github.com/gostack/gostack/services/daemon"
 	"github.com/gostack/gostack/services/db"
 	"github.com/gostack/gostack/services/httpapi"
 	"github.com/gostack/gostack/services/log"
@@ -37,18 +32,7 @@ func opts() []config.Option {
 		[]config.Option{BindHost, BindPort})
 }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:])
-	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(2)
-	}
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "glance-api: %v\n", err)
-		os.Exit(1)
-	}
-}
+func main() { daemon.Main("glance-api", run) }
 
 func run(ctx context.Context, args []string) error {
 	files, err := config.ParseArgs("glance", "glance-api", args)
@@ -84,13 +68,7 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	overrides, err := policy.OverridesFrom(conf)
-	if err != nil {
-		return err
-	}
-	popts := policy.OptionsFrom(conf)
-	popts.DeniedFormat = imagepolicy.DeniedFormat
-	enforcer, err := policy.New(imagepolicy.Defaults(), overrides, popts)
+	enforcer, err := policy.FromConfig(conf, imagepolicy.Defaults(), imagepolicy.DeniedFormat)
 	if err != nil {
 		return err
 	}
@@ -105,10 +83,6 @@ func run(ctx context.Context, args []string) error {
 	settings, err := api.SettingsFrom(conf)
 	if err != nil {
 		return err
-	}
-	if settings.EnforceSecureRBAC != popts.EnforceNewDefaults {
-		return errors.New("[DEFAULT] enforce_secure_rbac does not match [oslo_policy] enforce_new_defaults. " +
-			"Please set both to True to enable secure RBAC personas. Otherwise, make sure both are False.")
 	}
 	a := api.New(registry.New(pool, nil), store, enforcer, settings, logger)
 	addr := net.JoinHostPort(BindHost.Get(conf), strconv.Itoa(BindPort.Get(conf)))

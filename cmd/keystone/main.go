@@ -2,17 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/url"
 	"os"
-	"os/signal"
 	"slices"
-	"syscall"
 	"time"
 
 	"github.com/gostack/gostack/identity/api"
@@ -20,6 +16,7 @@ import (
 	"github.com/gostack/gostack/identity/store"
 	"github.com/gostack/gostack/identity/token"
 	"github.com/gostack/gostack/services/config"
+	"github.com/gostack/gostack/services/daemon"
 	"github.com/gostack/gostack/services/db"
 	"github.com/gostack/gostack/services/httpapi"
 	"github.com/gostack/gostack/services/log"
@@ -37,16 +34,9 @@ func opts() []config.Option {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(2)
-	}
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "keystone: %v\n", err)
-		os.Exit(1)
-	}
+	daemon.Main("keystone", func(ctx context.Context, args []string) error {
+		return run(ctx, args, os.Stdout, os.Stderr)
+	})
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -92,11 +82,7 @@ func serve(ctx context.Context, conf *config.Config) error {
 			logger.Info("reloaded JWS keys")
 		}
 	})
-	overrides, err := policy.OverridesFrom(conf)
-	if err != nil {
-		return err
-	}
-	enforcer, err := policy.New(identitypolicy.Defaults(), overrides, policy.OptionsFrom(conf))
+	enforcer, err := policy.FromConfig(conf, identitypolicy.Defaults(), "")
 	if err != nil {
 		return err
 	}

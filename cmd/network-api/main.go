@@ -8,11 +8,9 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"os/signal"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/gostack/gostack/compute/network/api"
 	"github.com/gostack/gostack/compute/network/binding"
@@ -22,6 +20,7 @@ import (
 	"github.com/gostack/gostack/compute/network/store"
 	"github.com/gostack/gostack/services/auth"
 	"github.com/gostack/gostack/services/config"
+	"github.com/gostack/gostack/services/daemon"
 	"github.com/gostack/gostack/services/db"
 	"github.com/gostack/gostack/services/httpapi"
 	"github.com/gostack/gostack/services/log"
@@ -41,21 +40,12 @@ func opts() []config.Option {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	var err error
-	if len(os.Args) > 1 && os.Args[1] == "bootstrap" {
-		err = runBootstrap(ctx, os.Args[2:])
-	} else {
-		err = run(ctx, os.Args[1:])
-	}
-	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(2)
-	}
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "network-api: %v\n", err)
-		os.Exit(1)
-	}
+	daemon.Main("network-api", func(ctx context.Context, args []string) error {
+		if len(args) > 0 && args[0] == "bootstrap" {
+			return runBootstrap(ctx, args[1:])
+		}
+		return run(ctx, args)
+	})
 }
 
 func run(ctx context.Context, args []string) error {
@@ -81,13 +71,7 @@ func run(ctx context.Context, args []string) error {
 	defer pool.Close()
 	st := store.New(pool, api.BaseMAC.Get(conf))
 
-	overrides, err := policy.OverridesFrom(conf)
-	if err != nil {
-		return err
-	}
-	popts := policy.OptionsFrom(conf)
-	popts.DeniedFormat = networkpolicy.DeniedFormat
-	enforcer, err := policy.New(networkpolicy.Defaults(), overrides, popts)
+	enforcer, err := policy.FromConfig(conf, networkpolicy.Defaults(), networkpolicy.DeniedFormat)
 	if err != nil {
 		return err
 	}

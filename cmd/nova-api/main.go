@@ -2,16 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"log/slog"
 	"net"
-	"os"
-	"os/signal"
 	"slices"
 	"strconv"
-	"syscall"
 
 	"github.com/gostack/gostack/compute/api"
 	"github.com/gostack/gostack/compute/computeapi"
@@ -21,6 +15,7 @@ import (
 	"github.com/gostack/gostack/scheduler/placement"
 	"github.com/gostack/gostack/services/auth"
 	"github.com/gostack/gostack/services/config"
+	"github.com/gostack/gostack/services/daemon"
 	"github.com/gostack/gostack/services/db"
 	"github.com/gostack/gostack/services/httpapi"
 	"github.com/gostack/gostack/services/log"
@@ -33,18 +28,7 @@ func opts() []config.Option {
 	return slices.Concat(log.Opts(), db.Opts(), auth.Opts(), policy.Opts(), rpc.Opts(), api.Opts())
 }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:])
-	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(2)
-	}
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "nova-api: %v\n", err)
-		os.Exit(1)
-	}
-}
+func main() { daemon.Main("nova-api", run) }
 
 func run(ctx context.Context, args []string) error {
 	files, err := config.ParseArgs("nova", "nova-api", args)
@@ -77,13 +61,7 @@ func run(ctx context.Context, args []string) error {
 	rc := rpc.NewClient(transport)
 	defer rc.Close()
 
-	overrides, err := policy.OverridesFrom(conf)
-	if err != nil {
-		return err
-	}
-	popts := policy.OptionsFrom(conf)
-	popts.DeniedFormat = computepolicy.DeniedFormat
-	enforcer, err := policy.New(computepolicy.Defaults(), overrides, popts)
+	enforcer, err := policy.FromConfig(conf, computepolicy.Defaults(), computepolicy.DeniedFormat)
 	if err != nil {
 		return err
 	}

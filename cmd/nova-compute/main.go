@@ -2,20 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"log/slog"
 	"os"
-	"os/signal"
 	"slices"
-	"syscall"
 
 	"github.com/gostack/gostack/compute/manager"
 	"github.com/gostack/gostack/compute/virt/libvirt"
 	"github.com/gostack/gostack/services/auth"
 	"github.com/gostack/gostack/services/ceph"
 	"github.com/gostack/gostack/services/config"
+	"github.com/gostack/gostack/services/daemon"
 	"github.com/gostack/gostack/services/log"
 	"github.com/gostack/gostack/services/rpc"
 )
@@ -24,18 +20,7 @@ func opts() []config.Option {
 	return slices.Concat(log.Opts(), rpc.Opts(), auth.Opts(), manager.Opts(), libvirt.Opts())
 }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:])
-	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(2)
-	}
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "nova-compute: %v\n", err)
-		os.Exit(1)
-	}
-}
+func main() { daemon.Main("nova-compute", run) }
 
 func run(ctx context.Context, args []string) error {
 	files, err := config.ParseArgs("nova", "nova-compute", args)

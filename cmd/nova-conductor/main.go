@@ -2,14 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"os"
-	"os/signal"
 	"slices"
-	"syscall"
 	"time"
 
 	"github.com/gostack/gostack/compute/computeapi"
@@ -19,6 +15,7 @@ import (
 	"github.com/gostack/gostack/scheduler/placement"
 	"github.com/gostack/gostack/scheduler/schedulerapi"
 	"github.com/gostack/gostack/services/config"
+	"github.com/gostack/gostack/services/daemon"
 	"github.com/gostack/gostack/services/db"
 	"github.com/gostack/gostack/services/log"
 	"github.com/gostack/gostack/services/rpc"
@@ -37,18 +34,7 @@ func opts() []config.Option {
 	return slices.Concat(log.Opts(), db.Opts(), rpc.Opts(), []config.Option{Host, ReportInterval})
 }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:])
-	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(2)
-	}
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "nova-conductor: %v\n", err)
-		os.Exit(1)
-	}
-}
+func main() { daemon.Main("nova-conductor", run) }
 
 func run(ctx context.Context, args []string) error {
 	files, err := config.ParseArgs("nova", "nova-conductor", args)

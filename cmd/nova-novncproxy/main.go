@@ -4,19 +4,15 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"log/slog"
 	"net"
 	"os"
-	"os/signal"
 	"slices"
 	"strconv"
-	"syscall"
 
 	"github.com/gostack/gostack/compute/console"
 	"github.com/gostack/gostack/services/config"
+	"github.com/gostack/gostack/services/daemon"
 	"github.com/gostack/gostack/services/db"
 	"github.com/gostack/gostack/services/httpapi"
 	"github.com/gostack/gostack/services/log"
@@ -26,18 +22,7 @@ func opts() []config.Option {
 	return slices.Concat(log.Opts(), db.Opts(), console.ProxyOpts())
 }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:])
-	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(2)
-	}
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "nova-novncproxy: %v\n", err)
-		os.Exit(1)
-	}
-}
+func main() { daemon.Main("nova-novncproxy", run) }
 
 func run(ctx context.Context, args []string) error {
 	files, err := config.ParseArgs("nova", "nova-novncproxy", args)

@@ -1,8 +1,11 @@
 package api
 
 import (
+	"errors"
+
 	"github.com/gostack/gostack/image/staging"
 	"github.com/gostack/gostack/services/config"
+	"github.com/gostack/gostack/services/policy"
 )
 
 // The [DEFAULT] options of glance-api that the API reads, with glance's
@@ -72,6 +75,11 @@ func SettingsFrom(conf *config.Config) (Settings, error) {
 	quota, err := ParseStorageQuota(UserStorageQuota.Get(conf))
 	if err != nil {
 		return Settings{}, err
+	}
+	// Glance refuses to start with half of secure RBAC on.
+	if EnforceSecureRBAC.Get(conf) != policy.EnforceNewDefaults.Get(conf) {
+		return Settings{}, errors.New("[DEFAULT] enforce_secure_rbac does not match [oslo_policy] enforce_new_defaults. " +
+			"Please set both to True to enable secure RBAC personas. Otherwise, make sure both are False.")
 	}
 	return Settings{
 		PublicEndpoint:        PublicEndpoint.Get(conf),

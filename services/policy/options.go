@@ -47,3 +47,16 @@ func OptionsFrom(c *config.Config) Options {
 		EnforceNewDefaults: EnforceNewDefaults.Get(c),
 	}
 }
+
+// FromConfig builds a service's enforcer the way its daemon is configured:
+// the defaults, the `[oslo_policy] policy_file` overrides and options, and
+// the service's refusal message (deniedFormat; "" for keystone's).
+func FromConfig(c *config.Config, defaults []Rule, deniedFormat string) (*Enforcer, error) {
+	overrides, err := OverridesFrom(c)
+	if err != nil {
+		return nil, err
+	}
+	opts := OptionsFrom(c)
+	opts.DeniedFormat = deniedFormat
+	return New(defaults, overrides, opts)
+}
