@@ -14,6 +14,8 @@ STACK_PACKAGES=(
   busybox-static syslinux syslinux-common mtools fdisk cpio
   # config drives (genisoimage; isoinfo reads them in tests)
   genisoimage
+  # flat networking: DHCP per network (dnsmasq) and security groups (nft)
+  dnsmasq-base nftables
   # tools the scripts use
   iproute2 procps curl ca-certificates gcc make
 )
