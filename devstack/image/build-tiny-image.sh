@@ -12,7 +12,8 @@
 #
 # With a config drive (a disk labelled config-2, compute/configdrive) it
 # mounts it and prints "tinyvm config-drive uuid=<uuid>" and, for the first
-# public key, "tinyvm key <name> <md5 fingerprint>" (as nova shows it).
+# public key, "tinyvm key <name> <md5 fingerprint>" (as nova shows it); user
+# data starting with "#!" runs as a script (busybox: ping, nc -ll -p 22 ...).
 #
 # Usage: build-tiny-image.sh OUTPUT.raw   (cached: does nothing if OUTPUT
 # exists and was built by this version of the script, see OUTPUT.recipe)
@@ -53,6 +54,13 @@ done
 for m in drivers/input/evdev drivers/acpi/button; do
   cp kernel/lib/modules/*/kernel/$m.ko initrd/lib/modules/
 done
+# the virtio NIC (eth0 on a flat network): virtio_pci and virtio_net with
+# their dependencies, in load order
+for m in drivers/virtio/virtio drivers/virtio/virtio_ring drivers/virtio/virtio_pci_modern_dev \
+         drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci net/core/failover \
+         drivers/net/net_failover drivers/net/virtio_net; do
+  cp kernel/lib/modules/*/kernel/$m.ko initrd/lib/modules/
+done
 cat >initrd/init <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -69,6 +77,17 @@ chmod +x /etc/acpi/PWRF/00000080
 # acpid opens the event devices it finds at start: wait for them
 i=0; while [ $i -lt 20 ] && ! ls /dev/input/event* >/dev/null 2>&1; do i=$((i + 1)); sleep 0.1; done
 acpid -c /etc/acpi -l /tmp/acpid.log
+for m in virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net; do
+  insmod /lib/modules/$m.ko 2>/dev/null
+done
+# a virtio NIC (PCI 1af4:1000 or 1af4:1041) shows up as eth0 shortly after
+virtio_nic() {
+  for d in /sys/bus/pci/devices/*; do
+    [ "$(cat $d/vendor)" = 0x1af4 ] && case $(cat $d/device) in 0x1000|0x1041) return 0 ;; esac
+  done
+  return 1
+}
+i=0; while [ $i -lt 30 ] && virtio_nic && ! [ -e /sys/class/net/eth0 ]; do i=$((i + 1)); sleep 0.1; done
 if [ -e /sys/class/net/eth0 ]; then
   ip link set lo up
   ip link set eth0 up
@@ -91,6 +110,14 @@ configdrive() {
     name=${key%% *}
     fp=$(echo "$key" | awk '{print $3}' | base64 -d | md5sum | cut -c1-32 | sed 's/../&:/g; s/:$//')
     echo "tinyvm key $name $fp"
+  fi
+  # user data that is a script runs in the background, its output on the
+  # console (cirros does the same): tests ping peers or listen on a port
+  ud=/mnt/config/openstack/latest/user_data
+  if [ -f $ud ] && [ "$(head -c 2 $ud)" = "#!" ]; then
+    cp $ud /tmp/user_data && chmod +x /tmp/user_data
+    echo "tinyvm user-data: running"
+    /tmp/user_data >/dev/console 2>&1 &
   fi
 }
 configdrive &
