@@ -5,8 +5,9 @@
 # and to ACTIVE (nova-compute's "instance built" line, written once the
 # conductor recorded ACTIVE), p50/p95 over SEQ sequential boots (each waits
 # for ACTIVE before the next; all deleted afterwards) and PAR concurrent
-# ones. Guest boot is excluded. The tiny image and a 128 MB flavor are
-# created for the run and removed after it.
+# ones, and over SEQ sequential boots each deleted before the next (the
+# control plane alone). Guest boot is excluded. The tiny image and a
+# 128 MB flavor are created for the run and removed after it.
 #
 #   devstack/bench-nova-boot.sh
 #
@@ -45,7 +46,7 @@ endpoint=$(openstack catalog show compute -f json | /usr/bin/python3 -c \
   'import json,sys; print(next(e["url"] for e in json.load(sys.stdin)["endpoints"] if e["interface"]=="public"))')
 
 TOKEN=$token ENDPOINT=$endpoint IMAGE=$image FLAVOR=$flavor NAME=$name SEQ=$SEQ PAR=$PAR \
-  LOG=$LOG_DIR/nova-compute.log /usr/bin/python3 - <<'PY'
+  LOG=$LOG_DIR/nova-compute.log /usr/bin/python3 -u - <<'PY'
 import json, os, re, threading, time, urllib.request
 from datetime import datetime
 
@@ -88,6 +89,8 @@ def pct(xs, p):
     return xs[min(len(xs) - 1, int(round((len(xs) - 1) * p)))]
 
 def report(label, runs):
+    if not runs:
+        return
     time.sleep(0.5)  # let the log lines land
     lt = log_times([i for i, _ in runs])
     dom = [(lt[i]["domain"] - t0) * 1000 for i, t0 in runs]
@@ -107,8 +110,16 @@ def delete_all(runs):
                     break
             time.sleep(0.2)
 
+# Each server deleted before the next boots: the control plane alone, no
+# earlier TCG guest competing for the CPUs.
+alone = []
+for i in range(int(os.environ["SEQ"])):
+    alone.append(boot(200 + i))
+    delete_all(alone[-1:])
+report(f'{os.environ["SEQ"]} sequential, each deleted before the next', alone)
+
 seq = [boot(i) for i in range(int(os.environ["SEQ"]))]
-report(f'{os.environ["SEQ"]} sequential', seq)
+report(f'{os.environ["SEQ"]} sequential, all kept running', seq)
 delete_all(seq)
 
 par, lock = [], threading.Lock()
