@@ -112,6 +112,7 @@ case $cmd in
     daemons_migrate
     keystone_keys
     daemons_start
+    hosts_computes_start
     keystone_bootstrap
     write_openrc
     summary

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Several compute hosts on one machine (`make dev HOSTS=N`, N >= 2), for
 # evacuation and live migration. Each host is a network namespace joined
-# to a bridge in the root namespace, with a private mount namespace in
+# to a bridge in the root namespace, with private mount and UTS namespaces (its own hostname) in
 # which its own virtlogd and libvirtd run (own /run/libvirt, /var/lib/libvirt,
 # /etc/libvirt, distinct host_uuid, listening on TCP for peer-to-peer
 # migration). The control plane, Ceph, RabbitMQ and PostgreSQL listen on
@@ -20,19 +20,36 @@ HOSTS=${HOSTS:-1}
 HOSTS_NET=${HOSTS_NET:-10.250.0}
 HOSTS_BRIDGE=${HOSTS_BRIDGE:-gsbr0}
 HOSTS_PREFIX=${HOSTS_PREFIX:-gs}
+# nova's [DEFAULT] instances_path: the same path on every host, each host's
+# own directory behind it (bind-mounted in the host's mount namespace), as
+# on real hosts with local instance directories.
+HOSTS_INSTANCES_PATH=${HOSTS_INSTANCES_PATH:-/var/lib/nova/instances}
 
-# In multi-host mode the control plane listens on the bridge address.
-if [ "$HOSTS" -ge 2 ] && [ "${HOST_IP:-127.0.0.1}" = 127.0.0.1 ]; then
+# Where the hosts reach the control plane. A stack made with HOSTS >= 2
+# from scratch has its control plane listen on the bridge address (its
+# Ceph monitor says so in ceph.conf). A stack made on loopback (HOSTS=1,
+# today's dev stack) keeps it there: its monitor, database and broker
+# cannot move without `make clean`. Hosts added to it reach the control
+# plane at the bridge address all the same, through NAT (hosts_nat_up):
+# inside a host, loopback connections go to the bridge; on the bridge,
+# connections to its address go to loopback.
+if [ "$HOSTS" -ge 2 ] && [ "${HOST_IP:-127.0.0.1}" = 127.0.0.1 ] &&
+  grep -q "^mon host = $HOSTS_NET.1:" "$STACK_DIR/ceph/ceph.conf" 2>/dev/null; then
   HOST_IP=$HOSTS_NET.1
 fi
 
-# hosts_check_mode: a stack keeps the mode it was made in (its Ceph
-# monitor, database and broker listen on the address chosen then).
+# hosts_check_mode: remember HOSTS for the next `make dev`. Switching
+# between one and several hosts is allowed: a loopback stack gains or
+# loses its namespace hosts; a bridge stack keeps its bridge.
 hosts_check_mode() {
   local made
   made=$(cat "$STACK_DIR/hosts.count" 2>/dev/null || true)
-  if [ -n "$made" ] && [ "$made" != "$HOSTS" ] && { [ "$made" = 1 ] || [ "$HOSTS" = 1 ]; }; then
-    die "this stack was made with HOSTS=$made; 'make clean' first to change to HOSTS=$HOSTS"
+  if [ "$HOST_IP" = "$HOSTS_NET.1" ] && [ "$HOSTS" = 1 ]; then
+    die "this stack's control plane listens on the bridge $HOST_IP (made with HOSTS=$made); 'make clean' first to go back to one host"
+  fi
+  if [ -n "$made" ] && [ "$made" -ge 2 ] && [ "$HOSTS" = 1 ]; then
+    # Going back to one host: the namespace hosts go away.
+    HOSTS=$made hosts_stop
   fi
   echo "$HOSTS" >"$STACK_DIR/hosts.count"
 }
@@ -42,8 +59,8 @@ host_ip() { echo "$HOSTS_NET.$((10 + $1))"; }    # host i: its address
 host_dir() { echo "$STACK_DIR/hosts/$(host_name "$1")"; }
 host_libvirtd_pid() { cat "$(host_dir "$1")/run/libvirt/libvirtd.pid" 2>/dev/null || true; }
 
-# host_exec I CMD...: run CMD inside host I (its network and mount
-# namespaces, so it sees that host's libvirtd as qemu:///system).
+# host_exec I CMD...: run CMD inside host I (its network, mount and UTS
+# namespaces: the host has its own hostname, so it sees that host's libvirtd as qemu:///system).
 host_exec() {
   local i=$1 pid; shift
   pid=$(host_libvirtd_pid "$i")
@@ -51,7 +68,7 @@ host_exec() {
     echo "host $(host_name "$i") is not running (make dev HOSTS=$HOSTS)" >&2
     return 1
   fi
-  nsenter -t "$pid" -m -n -- "$@"
+  nsenter -t "$pid" -m -n -u -- "$@"
 }
 
 hosts_bridge_up() {
@@ -84,7 +101,7 @@ host_net_up() {
 # host_uuid (libvirt refuses to migrate between equal UUIDs).
 host_libvirt_config() {
   local i=$1 d; d=$(host_dir "$i")
-  mkdir -p "$d/etc" "$d/run/libvirt" "$d/lib/libvirt" "$d/log/libvirt" "$d/cache/libvirt"
+  mkdir -p "$d/etc" "$d/run/libvirt" "$d/lib/libvirt" "$d/log/libvirt" "$d/cache/libvirt" "$d/instances"
   if [ ! -f "$d/etc/libvirt/libvirtd.conf.orig" ]; then
     rm -rf "$d/etc/libvirt"
     cp -a /etc/libvirt "$d/etc/libvirt"
@@ -115,13 +132,16 @@ host_libvirt_up() {
   fi
   host_libvirt_config "$i"
   rm -f "$d/run/libvirt/libvirtd.pid" "$d/run/libvirt/virtlogd.pid"
+  mkdir -p "$HOSTS_INSTANCES_PATH"
   log "hosts: starting libvirtd in $(host_name "$i") ($(host_ip "$i"))"
-  unshare -m --propagation private ip netns exec "$(host_name "$i")" sh -ec "
+  unshare -m -u --propagation private ip netns exec "$(host_name "$i")" sh -ec "
+    hostname '$(host_name "$i")'
     mount --bind '$d/run/libvirt' /run/libvirt
     mount --bind '$d/lib/libvirt' /var/lib/libvirt
     mount --bind '$d/log/libvirt' /var/log/libvirt
     mount --bind '$d/cache/libvirt' /var/cache/libvirt
     mount --bind '$d/etc/libvirt' /etc/libvirt
+    mount --bind '$d/instances' '$HOSTS_INSTANCES_PATH'
     virtlogd -d -p /run/libvirt/virtlogd.pid
     libvirtd -d --listen -p /run/libvirt/libvirtd.pid
   " >>"$LOG_DIR/hosts.log" 2>&1 || die "libvirtd of $(host_name "$i") did not start (log: $LOG_DIR/hosts.log)"
@@ -131,12 +151,84 @@ host_libvirt_up() {
   wait_for 30 "libvirtd of $(host_name "$i")" host_exec "$i" virsh -c qemu:///system version
 }
 
+# hosts_nat_up: with the control plane on loopback, TCP from the hosts to
+# the bridge address goes to loopback (route_localnet lets the kernel
+# route it there). host_nat_up does the other half inside each host.
+hosts_nat_up() {
+  [ "$HOST_IP" = 127.0.0.1 ] || return 0
+  sysctl -qw "net.ipv4.conf.$HOSTS_BRIDGE.route_localnet=1"
+  local rule=(PREROUTING -i "$HOSTS_BRIDGE" -d "$HOSTS_NET.1" -p tcp -j DNAT --to-destination 127.0.0.1)
+  iptables -t nat -C "${rule[@]}" 2>/dev/null || iptables -t nat -A "${rule[@]}"
+}
+
+# host_nat_up I: inside host I, TCP to loopback (the addresses in the
+# stack's configs: broker, Ceph, Keystone, Glance, Cinder) goes to the
+# bridge, its source rewritten to the host's address. The host's own VNC
+# ports (5900-5999) stay local.
+host_nat_up() {
+  local i=$1 ns; ns=$(host_name "$i")
+  [ "$HOST_IP" = 127.0.0.1 ] || return 0
+  ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.route_localnet=1 net.ipv4.conf.eth0.route_localnet=1
+  local out=(OUTPUT -d 127.0.0.1 -p tcp ! --dport 5900:5999 -j DNAT --to-destination "$HOSTS_NET.1")
+  local post=(POSTROUTING -o eth0 -s 127.0.0.0/8 -j SNAT --to-source "$(host_ip "$i")")
+  ip netns exec "$ns" iptables -t nat -C "${out[@]}" 2>/dev/null || ip netns exec "$ns" iptables -t nat -A "${out[@]}"
+  ip netns exec "$ns" iptables -t nat -C "${post[@]}" 2>/dev/null || ip netns exec "$ns" iptables -t nat -A "${post[@]}"
+}
+
+hosts_nat_down() {
+  local rule=(PREROUTING -i "$HOSTS_BRIDGE" -d "$HOSTS_NET.1" -p tcp -j DNAT --to-destination 127.0.0.1)
+  while iptables -t nat -D "${rule[@]}" 2>/dev/null; do :; done
+}
+
+host_compute_name() { echo "nova-compute-$(host_name "$1")"; }
+host_compute_conf() { echo "$ETC_DIR/nova/$(host_compute_name "$1").conf"; }
+
+# host_compute_start I: host I's nova-compute, inside the host's network
+# and mount namespaces (so qemu:///system is the host's own libvirtd), with
+# the stack's nova.conf and the host's overrides read after it
+# (devstack/etc/nova-compute-host.conf: [DEFAULT] host, my_ip,
+# live_migration_inbound_addr). Restarted when its binary or config changed.
+host_compute_start() {
+  local i=$1 name conf sum pid
+  name=$(host_compute_name "$i"); conf=$(host_compute_conf "$i")
+  COMPUTE_HOST=$(host_name "$i") COMPUTE_IP=$(host_ip "$i") INSTANCES_PATH=$HOSTS_INSTANCES_PATH \
+    render "$REPO_DIR/devstack/etc/nova-compute-host.conf" "$conf"
+  sum=$(sha256sum "$BIN_DIR/nova-compute" "$ETC_DIR/nova/nova.conf" "$conf" | sha256sum | cut -c1-16)
+  if pid_alive "$RUN_DIR/$name.pid" && [ "$(cat "$RUN_DIR/$name.sum" 2>/dev/null)" = "$sum" ]; then
+    return 0
+  fi
+  stop_pid "$name" TERM
+  pid=$(host_libvirtd_pid "$i")
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || die "libvirtd of $(host_name "$i") is not running"
+  log "starting $name in $(host_name "$i") ($(host_ip "$i"))"
+  spawn "$name" "$LOG_DIR/$name.log" -- /usr/bin/nsenter -t "$pid" -m -n -u -- \
+    "$BIN_DIR/nova-compute" --config-file "$ETC_DIR/nova/nova.conf" --config-file "$conf"
+  echo "$sum" >"$RUN_DIR/$name.sum"
+}
+
+# hosts_computes_start: every host's nova-compute (after the control
+# plane's daemons, which they register with).
+hosts_computes_start() {
+  [ "$HOSTS" -ge 2 ] || return 0
+  local i
+  for ((i = 1; i <= HOSTS; i++)); do
+    host_compute_start "$i"
+  done
+  sleep 0.5
+  for ((i = 1; i <= HOSTS; i++)); do
+    pid_alive "$RUN_DIR/$(host_compute_name "$i").pid" ||
+      die "$(host_compute_name "$i") exited at start (log: $LOG_DIR/$(host_compute_name "$i").log)"
+  done
+}
+
 hosts_up() {
   [ "$HOSTS" -ge 2 ] || return 0
   hosts_bridge_up
+  hosts_nat_up
   local i
   for ((i = 1; i <= HOSTS; i++)); do
     host_net_up "$i"
+    host_nat_up "$i"
     host_libvirt_up "$i"
   done
   log "hosts: $HOSTS compute hosts on $HOSTS_BRIDGE ($HOSTS_NET.0/24)"
@@ -151,6 +243,8 @@ hosts_stop() {
   for d in "$STACK_DIR"/hosts/*/; do
     [ -d "$d" ] || continue
     name=$(basename "$d")
+    stop_pid "nova-compute-$name" TERM
+    rm -f "$RUN_DIR/nova-compute-$name.sum"
     for pidf in "$d"/run/libvirt/qemu/*.pid; do
       [ -s "$pidf" ] && kill -TERM "$(cat "$pidf")" 2>/dev/null || true
     done
@@ -162,6 +256,7 @@ hosts_stop() {
     ip link show "${HOSTS_PREFIX}v$i" >/dev/null 2>&1 || continue
     ip link del "${HOSTS_PREFIX}v$i" 2>/dev/null || true
   done
+  hosts_nat_down
   if ip link show "$HOSTS_BRIDGE" >/dev/null 2>&1; then
     ip link del "$HOSTS_BRIDGE" 2>/dev/null || true
   fi
@@ -173,6 +268,12 @@ hosts_health() {
   for ((i = 1; i <= HOSTS; i++)); do
     if v=$(host_exec "$i" virsh -c qemu:///system version 2>/dev/null | grep -i 'running hypervisor' | sed 's/.*: //'); then
       health "$(host_name "$i")" ok "$(host_ip "$i") libvirtd pid $(host_libvirtd_pid "$i") ($v) qemu+tcp://$(host_ip "$i")/system"
+      if pid_alive "$RUN_DIR/$(host_compute_name "$i").pid"; then
+        health "$(host_compute_name "$i")" ok "pid $(cat "$RUN_DIR/$(host_compute_name "$i").pid") log $LOG_DIR/$(host_compute_name "$i").log"
+      else
+        health "$(host_compute_name "$i")" DOWN "not running (log $LOG_DIR/$(host_compute_name "$i").log)"
+        rc=1
+      fi
     else
       health "$(host_name "$i")" DOWN "libvirtd of $(host_name "$i") does not answer (log $LOG_DIR/hosts.log)"
       rc=1
