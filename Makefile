@@ -9,7 +9,7 @@ export GOFLAGS := -tags=pacific
 TEST_FLAGS ?= -count=1 -timeout 30m
 PKGS ?= ./...
 
-.PHONY: help dev stop clean status test test-deps unit vet check build image bench bench-keystone tempest-identity tempest-image tempest-volume tempest-network tempest-compute bench-image bench-nova-boot terraform-example horizon-smoke
+.PHONY: help dev stop clean status test test-deps unit vet check build image bench bench-keystone tempest-identity tempest-image tempest-volume tempest-network tempest-compute bench-image bench-nova-boot bench-nova-list terraform-example horizon-smoke
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -77,6 +77,9 @@ tempest-network: ## tempest's network API tests against `make dev` (long; not in
 
 bench-nova-boot: ## nova: POST /servers to domain started and to ACTIVE, sequential and concurrent boots (make dev first)
 	@bash devstack/bench-nova-boot.sh
+
+bench-nova-list: ## nova: GET /servers/detail latency with 500 servers, each nova daemon's memory idle and under load
+	@bash devstack/bench-nova-list.sh
 
 bench-image: ## glance-api: 1 GiB upload/download vs rbd import/export, peak RSS, image-list latency with 1000 images
 	@bash devstack/bench-image.sh
