@@ -10,6 +10,7 @@ import (
 	"github.com/gostack/gostack/compute/api"
 	"github.com/gostack/gostack/compute/computeapi"
 	"github.com/gostack/gostack/compute/conductorapi"
+	networkrpc "github.com/gostack/gostack/compute/network/rpcapi"
 	computepolicy "github.com/gostack/gostack/compute/policy"
 	"github.com/gostack/gostack/compute/store"
 	"github.com/gostack/gostack/scheduler/placement"
@@ -78,6 +79,7 @@ func run(ctx context.Context, args []string) error {
 		Conductor: conductorapi.NewClient(rc), Compute: computeapi.NewClient(rc), Images: api.NewGlance(client),
 		Policy: enforcer, Settings: api.SettingsFrom(conf), Log: logger,
 	})
+	a.SetNetwork(networkrpc.NewClient(rc))
 	addr := net.JoinHostPort(api.Listen.Get(conf), strconv.Itoa(api.ListenPort.Get(conf)))
 	srv := &httpapi.Server{Addr: addr, Logger: logger,
 		Handler: a.Handler(httpapi.Config{Flavor: httpapi.Nova, AuthURI: authn.AuthURI(), Logger: logger,

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/gostack/gostack/compute/manager"
+	networkrpc "github.com/gostack/gostack/compute/network/rpcapi"
 	"github.com/gostack/gostack/compute/virt/libvirt"
 	"github.com/gostack/gostack/services/auth"
 	"github.com/gostack/gostack/services/ceph"
@@ -69,6 +70,7 @@ func run(ctx context.Context, args []string) error {
 	cfg := manager.ConfigFrom(conf, host)
 	cfg.VirtType = ls.VirtType
 	m := manager.New(cfg, driver, manager.NewConductorClient(client), logger)
+	m.SetNetwork(networkrpc.NewClient(client))
 	// Images outside the Ceph cluster are downloaded from Glance as the
 	// service user ([keystone_authtoken]).
 	aopts := auth.OptionsFrom(conf)

@@ -70,6 +70,7 @@ type API struct {
 	nodes     Hypervisors // nil until nova-scheduler's tables exist
 	conductor Conductor
 	compute   Compute
+	network   Network // nil: servers show no addresses
 	images    Images
 	policy    *policy.Enforcer
 	set       Settings

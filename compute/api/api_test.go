@@ -332,9 +332,9 @@ func TestServerCreateChecks(t *testing.T) {
 	}
 	want(t, "networks required at 2.37", n.do(alice, memberR, "2.37", "POST", "/v2.1/servers",
 		map[string]any{"server": map[string]any{"name": "vm", "flavorRef": f, "imageRef": imgID}}), 400)
-	r = n.do(alice, memberR, "2.37", "POST", "/v2.1/servers", serverBody(f, imgID, map[string]any{"networks": []any{map[string]any{"uuid": imgID}}}))
-	want(t, "explicit networks", r, 400)
-	if !strings.Contains(string(r.raw), "no network service") {
+	r = n.do(alice, memberR, "2.37", "POST", "/v2.1/servers", serverBody(f, imgID, map[string]any{"networks": []any{map[string]any{"uuid": "not-a-uuid"}}}))
+	want(t, "bad network uuid", r, 400)
+	if !strings.Contains(string(r.raw), "Bad networks format: network uuid is not in proper format ('not-a-uuid')") {
 		t.Errorf("networks message: %s", r.raw)
 	}
 	want(t, "unknown flavor", n.do(alice, memberR, "2.37", "POST", "/v2.1/servers", serverBody("nope", imgID, nil)), 400)

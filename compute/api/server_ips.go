@@ -3,36 +3,46 @@ package api
 import (
 	"net/http"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/gostack/gostack/services/fault"
 	"github.com/gostack/gostack/services/httpapi"
 )
 
-// Servers have no NIC until Nova is wired to the network service (issue
-// 8), so their addresses are empty, as in the server views.
+// A server's addresses come from the network service (servers_networks.go).
 
-// listServerIPs is api-ref "List IPs" (os-server-ips).
+// listServerIPs is api-ref "List IPs" (os-server-ips): per network, the
+// addresses with their version only.
 func (a *API) listServerIPs(w http.ResponseWriter, r *http.Request) {
 	c, err := callerOf(r)
 	if err != nil {
 		writeErr(w, r, err)
 		return
 	}
-	if _, err := a.instanceFor(r, c, "os_compute_api:ips:index"); err != nil {
+	in, err := a.instanceFor(r, c, "os_compute_api:ips:index")
+	if err != nil {
 		writeErr(w, r, err)
 		return
 	}
-	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"addresses": map[string]any{}})
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"addresses": addressMap(a.vifsOf(r, in), false)})
 }
 
-// showServerIPs is api-ref "Show IP Details": the server is on no network.
+// showServerIPs is api-ref "Show IP Details": the addresses on one
+// network, by its name.
 func (a *API) showServerIPs(w http.ResponseWriter, r *http.Request) {
 	c, err := callerOf(r)
 	if err != nil {
 		writeErr(w, r, err)
 		return
 	}
-	if _, err := a.instanceFor(r, c, "os_compute_api:ips:show"); err != nil {
+	in, err := a.instanceFor(r, c, "os_compute_api:ips:show")
+	if err != nil {
 		writeErr(w, r, err)
+		return
+	}
+	label := chi.URLParam(r, "network_label")
+	if ips, ok := addressMap(a.vifsOf(r, in), false)[label]; ok {
+		httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{label: ips})
 		return
 	}
 	writeErr(w, r, fault.New(fault.NotFound, "Instance is not a member of specified network"))

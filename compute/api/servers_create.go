@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/gostack/gostack/compute/conductorapi"
+	"github.com/gostack/gostack/compute/network/rpcapi"
 	"github.com/gostack/gostack/compute/objects"
 	"github.com/gostack/gostack/compute/store"
 	"github.com/gostack/gostack/services/fault"
@@ -33,6 +34,7 @@ type serverRequest struct {
 	adminPass           string
 	bdms                []objects.BlockDeviceMapping
 	accessIPs           map[string]string
+	networks            rpcapi.Requested
 }
 
 var tagPattern = regexp.MustCompile(`^[^,/]*$`)
@@ -178,7 +180,7 @@ func parseServer(r *http.Request, b body) (serverRequest, error) {
 			s.tags = appendUnique(s.tags, str)
 		}
 	}
-	if err := checkNetworks(r, b); err != nil {
+	if s.networks, err = parseNetworks(r, b); err != nil {
 		return s, err
 	}
 	if s.accessIPs, err = accessIPs(b); err != nil {
@@ -410,6 +412,7 @@ func (a *API) create(r *http.Request, c caller, req serverRequest) (map[string]a
 	for k, v := range req.accessIPs {
 		sys[k] = v
 	}
+	sys[rpcapi.SysMetaKey] = req.networks.Encode()
 
 	count := req.maxCount
 	build := func(n int) []store.NewInstance {

@@ -146,7 +146,7 @@ func (a *API) serverView(r *http.Request, v *viewCtx, in objects.Instance) map[s
 		"hostId":                      hostID(in.Host, in.ProjectID),
 		"created":                     timefmt.Seconds(in.CreatedAt),
 		"updated":                     timefmt.Seconds(updatedOf(in)),
-		"addresses":                   map[string]any{},
+		"addresses":                   a.addressesOf(r, in),
 		"accessIPv4":                  in.SystemMetadata["access_ip_v4"],
 		"accessIPv6":                  in.SystemMetadata["access_ip_v6"],
 		"links":                       links(r, "servers", in.UUID),

@@ -71,7 +71,12 @@ func (m *Manager) build(ctx context.Context, a *computeapi.BuildAndRunInstanceAr
 		return err
 	}
 	defer cdDone()
+	if spec.Interfaces, err = m.allocateNetworks(ctx, inst); err != nil {
+		m.failBuild(ctx, uuid, err)
+		return err
+	}
 	if err := m.driver.Spawn(ctx, spec); err != nil {
+		m.deallocateNetworks(ctx, inst)
 		m.failBuild(ctx, uuid, err)
 		return err
 	}
@@ -94,11 +99,13 @@ func (m *Manager) build(ctx context.Context, a *computeapi.BuildAndRunInstanceAr
 		// nothing, which is fine.
 		m.log.InfoContext(ctx, "compute: instance deleted during its build; destroying the guest", "instance", uuid)
 		m.destroyQuietly(ctx, uuid, virt.DestroyOptions{})
+		m.deallocateNetworks(ctx, inst)
 		if deletedMeanwhile(err) {
 			m.releaseClaims(ctx, uuid)
 		}
 		return nil
 	default:
+		m.deallocateNetworks(ctx, inst)
 		m.failBuild(ctx, uuid, err)
 		return err
 	}

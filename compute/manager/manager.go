@@ -18,6 +18,7 @@ type Manager struct {
 	log       *slog.Logger
 	now       func() time.Time
 	fetch     virt.ImageFetcher // nil: images outside the Ceph cluster cannot be built
+	network   Network           // nil: no network service (network.go)
 
 	locks keyedMutex
 }

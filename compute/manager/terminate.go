@@ -33,6 +33,7 @@ func (m *Manager) terminateInstance(ctx context.Context, a computeapi.TerminateI
 		return Empty{}, nil
 	}
 	ev.finish(nil)
+	m.deallocateNetworks(ctx, &a.Instance)
 	m.instanceDestroy(ctx, uuid)
 	return Empty{}, nil
 }

@@ -47,6 +47,9 @@ func (d *Driver) Spawn(ctx context.Context, spec virt.InstanceSpec) (err error) 
 	unlock := d.locks.lock(spec.UUID)
 	defer unlock()
 	start := time.Now()
+	if err := plugVIFs(ctx, spec.Interfaces); err != nil {
+		return err
+	}
 
 	c, err := d.connect()
 	if err != nil {

@@ -1,0 +1,140 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"net/netip"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/gostack/gostack/compute/network/rpcapi"
+	"github.com/gostack/gostack/compute/objects"
+)
+
+// Network is what nova-api asks of the network service: the VIFs of an
+// instance, for `addresses` and os-server-ips (compute/network/rpcapi.Client).
+type Network interface {
+	GetInstanceNWInfo(ctx context.Context, instance string) ([]rpcapi.VIF, error)
+}
+
+// SetNetwork connects the API to the network service; without it
+// servers show no addresses.
+func (a *API) SetNetwork(n Network) { a.network = n }
+
+// networkTimeout bounds the network service's answer for one server's
+// addresses; a server view never waits longer for them.
+const networkTimeout = 10 * time.Second
+
+// parseNetworks validates "networks" as nova's schema does and returns
+// what to record on the instance: absent below 2.37, [] or "auto" is
+// one NIC on the default network; "none" none; a list of {uuid,
+// fixed_ip} or {port} those.
+func parseNetworks(r *http.Request, b body) (rpcapi.Requested, error) {
+	v, ok := b["networks"]
+	if !ok {
+		if atLeast(r, 37) {
+			return rpcapi.Requested{}, badField("server", map[string]any(b), "'networks' is a required property")
+		}
+		return rpcapi.Requested{Auto: true}, nil
+	}
+	switch t := v.(type) {
+	case string:
+		if !atLeast(r, 37) || (t != "none" && t != "auto") {
+			return rpcapi.Requested{}, badField("networks", v, "%s is not of type 'array'", repr(v))
+		}
+		return rpcapi.Requested{None: t == "none", Auto: t == "auto"}, nil
+	case []any:
+		if len(t) == 0 {
+			return rpcapi.Requested{Auto: true}, nil
+		}
+		var out rpcapi.Requested
+		for _, x := range t {
+			m, ok := x.(map[string]any)
+			if !ok {
+				return out, badField("networks", x, "%s is not of type 'object'", repr(x))
+			}
+			if err := body(m).only("networks", "uuid", "port", "fixed_ip", "tag"); err != nil {
+				return out, err
+			}
+			var q rpcapi.NetworkRequest
+			if p, ok := m["port"]; ok && p != nil {
+				s, _ := p.(string)
+				if _, err := uuid.Parse(s); err != nil || len(s) != 36 {
+					return out, badField("port", p, "%s is not a 'uuid'", repr(p))
+				}
+				q.PortID = s
+			}
+			if u, ok := m["uuid"]; ok && q.PortID == "" {
+				s, _ := u.(string)
+				if _, err := uuid.Parse(s); err != nil || len(s) != 36 {
+					return out, invalid("Bad networks format: network uuid is not in proper format (%s)", repr(u))
+				}
+				q.NetworkID = s
+			}
+			if f, ok := m["fixed_ip"]; ok && q.PortID == "" {
+				s, _ := f.(string)
+				if a, err := netip.ParseAddr(s); err != nil || !a.Is4() {
+					return out, invalid("Invalid fixed IP address (%s)", repr(f))
+				}
+				q.FixedIP = s
+			}
+			if q.PortID == "" && q.NetworkID == "" {
+				return out, badField("networks", x, "%s is not valid: give a network 'uuid' or a 'port'", repr(x))
+			}
+			out.Requests = append(out.Requests, q)
+		}
+		return out, nil
+	}
+	return rpcapi.Requested{}, badField("networks", v, "%s is not of type 'array'", repr(v))
+}
+
+// vifsOf returns the instance's VIFs, or none when it asked for no
+// network or the network service does not answer (logged).
+func (a *API) vifsOf(r *http.Request, in objects.Instance) []rpcapi.VIF {
+	if a.network == nil || in.Deleted() {
+		return nil
+	}
+	req, err := rpcapi.DecodeRequested(in.SystemMetadata[rpcapi.SysMetaKey])
+	if err != nil || !req.Wanted() {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(rpcCtx(r), networkTimeout)
+	defer cancel()
+	vifs, err := a.network.GetInstanceNWInfo(ctx, in.UUID)
+	if err != nil {
+		a.log.WarnContext(ctx, "nova-api: the network service did not give an instance's addresses", "instance", in.UUID, "error", err)
+		return nil
+	}
+	return vifs
+}
+
+// addressesOf is a server's "addresses": per network name, its fixed
+// IPs with the port's MAC (nova's view with the OS-EXT-IPS extensions).
+func (a *API) addressesOf(r *http.Request, in objects.Instance) map[string]any {
+	return addressMap(a.vifsOf(r, in), true)
+}
+
+func addressMap(vifs []rpcapi.VIF, extended bool) map[string]any {
+	out := map[string]any{}
+	for _, v := range vifs {
+		list, _ := out[v.NetworkName].([]any)
+		if list == nil {
+			list = []any{}
+		}
+		for _, ip := range v.FixedIPs {
+			version := 4
+			if a, err := netip.ParseAddr(ip.Address); err == nil && a.Is6() {
+				version = 6
+			}
+			e := map[string]any{"addr": ip.Address, "version": version}
+			if extended {
+				e["OS-EXT-IPS:type"] = "fixed"
+				e["OS-EXT-IPS-MAC:mac_addr"] = v.MAC
+			}
+			list = append(list, e)
+		}
+		out[v.NetworkName] = list
+	}
+	return out
+}

@@ -1,0 +1,54 @@
+package rpcapi
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// SysMetaKey is the instance system metadata key under which nova-api
+// records the networks a server asked for (nova keeps them in its
+// request spec); nova-compute reads it when it builds the server.
+const SysMetaKey = "network_requests"
+
+// Requested is what a server asked for: nothing (None), one NIC on the
+// project's default network (Auto: "networks": "auto", or no networks
+// below microversion 2.37), or the listed networks and ports.
+type Requested struct {
+	None     bool             `json:"none,omitempty"`
+	Auto     bool             `json:"auto,omitempty"`
+	Requests []NetworkRequest `json:"requests,omitempty"`
+}
+
+// Encode is the system metadata value of r.
+func (r Requested) Encode() string {
+	b, _ := json.Marshal(r)
+	return string(b)
+}
+
+// DecodeRequested parses a system metadata value; "" (a server made
+// before networking) is None.
+func DecodeRequested(s string) (Requested, error) {
+	if s == "" {
+		return Requested{None: true}, nil
+	}
+	var r Requested
+	if err := json.Unmarshal([]byte(s), &r); err != nil {
+		return Requested{}, fmt.Errorf("network requests %q: %w", s, err)
+	}
+	return r, nil
+}
+
+// Wanted reports whether any NIC was asked for.
+func (r Requested) Wanted() bool { return !r.None && (r.Auto || len(r.Requests) > 0) }
+
+// UserPorts are the ports the user passed in: on delete they are
+// unbound, not deleted (nova's preserve_on_delete).
+func (r Requested) UserPorts() []string {
+	var out []string
+	for _, q := range r.Requests {
+		if q.PortID != "" {
+			out = append(out, q.PortID)
+		}
+	}
+	return out
+}
