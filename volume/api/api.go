@@ -178,6 +178,7 @@ func (a *API) routes(r chi.Router) {
 		r.Post(base+"/{id}/accept", a.acceptTransfer)
 	}
 	r.Get("/extensions", a.extensions)
+	a.backupRoutes(r)
 
 	att := r.With(microversion.Require(microversion.V(3, 27), microversion.Version{}))
 	att.Get("/attachments", a.listAttachments(false))

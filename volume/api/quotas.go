@@ -36,8 +36,14 @@ func (a *API) quotaSet(r *http.Request, project string, limits map[string]int, u
 	put("volumes", u.Volumes)
 	put("snapshots", u.Snapshots)
 	put("gigabytes", u.Gigabytes)
-	put("backups", 0)
-	put("backup_gigabytes", 0)
+	var backups, backupGB int
+	if usage != nil {
+		if backups, backupGB, err = a.db.BackupUsage(r.Context(), project); err != nil {
+			return nil, err
+		}
+	}
+	put("backups", backups)
+	put("backup_gigabytes", backupGB)
 	put("groups", 0)
 	put("per_volume_gigabytes", 0)
 	names := make([]string, 0, len(types))
@@ -259,6 +265,9 @@ func (a *API) limits(w http.ResponseWriter, r *http.Request) {
 		"maxTotalBackupGigabytes": limitOf(l, "backup_gigabytes"),
 		"totalVolumesUsed":        u.Volumes, "totalSnapshotsUsed": u.Snapshots, "totalGigabytesUsed": u.Gigabytes,
 		"totalBackupsUsed": 0, "totalBackupGigabytesUsed": 0,
+	}
+	if n, gb, err := a.db.BackupUsage(ctx, pid); err == nil {
+		abs["totalBackupsUsed"], abs["totalBackupGigabytesUsed"] = n, gb
 	}
 	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"limits": map[string]any{"rate": []any{}, "absolute": abs}})
 }

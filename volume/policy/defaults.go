@@ -113,6 +113,7 @@ func Defaults() []policy.Rule {
 		rules = append(rules, policy.Rule{Name: r.name, Check: r.check, ScopeTypes: []string{"project"},
 			Description: r.name, Operations: ops(r.op)})
 	}
+	rules = append(rules, backupRules()...)
 	return rules
 }
 
