@@ -9,6 +9,7 @@ import (
 	"github.com/gostack/gostack/compute/manager"
 	networkrpc "github.com/gostack/gostack/compute/network/rpcapi"
 	"github.com/gostack/gostack/compute/virt/libvirt"
+	"github.com/gostack/gostack/compute/volumeapi"
 	"github.com/gostack/gostack/services/auth"
 	"github.com/gostack/gostack/services/ceph"
 	"github.com/gostack/gostack/services/config"
@@ -77,6 +78,7 @@ func run(ctx context.Context, args []string) error {
 	aopts.Logger = logger
 	if svcAuth, err := auth.NewClient(aopts); err == nil {
 		m.SetImageFetcher((&manager.GlanceFetcher{Auth: svcAuth}).Fetch)
+		m.SetVolumeAPI(volumeapi.New(svcAuth))
 	} else {
 		logger.Warn("nova-compute: no service credentials; images outside the Ceph cluster cannot be built", "error", err)
 	}

@@ -72,6 +72,7 @@ func (m *Manager) Register(s *rpc.Server) {
 	s.Register(conductorapi.MethodServiceRegister, rpc.Handle(m.serviceRegister))
 	s.Register(conductorapi.MethodServiceReport, rpc.Handle(m.serviceReport))
 	s.Register(MethodReleaseClaims, rpc.Handle(m.releaseClaims))
+	s.Register(conductorapi.MethodBDMUpdate, rpc.Handle(m.bdmUpdate))
 }
 
 // eventSchedule is nova's conductor event name for a build.

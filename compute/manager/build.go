@@ -75,9 +75,20 @@ func (m *Manager) build(ctx context.Context, a *computeapi.BuildAndRunInstanceAr
 		m.failBuild(ctx, uuid, err)
 		return err
 	}
+	vols, err := m.prepareVolumes(ctx, inst, a.BlockDeviceMapping, &spec)
+	if err != nil {
+		m.failBuild(ctx, uuid, err)
+		return err
+	}
 	if err := m.driver.Spawn(ctx, spec); err != nil {
+		defer vols.undo(ctx)
 		m.deallocateNetworks(ctx, inst)
 		m.failBuild(ctx, uuid, err)
+		return err
+	}
+	if err := vols.complete(ctx); err != nil {
+		m.failBuild(ctx, uuid, err)
+		vols.undo(ctx)
 		return err
 	}
 	power, err := m.powerState(ctx, uuid)
@@ -100,6 +111,7 @@ func (m *Manager) build(ctx context.Context, a *computeapi.BuildAndRunInstanceAr
 		m.log.InfoContext(ctx, "compute: instance deleted during its build; destroying the guest", "instance", uuid)
 		m.destroyQuietly(ctx, uuid, virt.DestroyOptions{})
 		m.deallocateNetworks(ctx, inst)
+		vols.undo(ctx)
 		if deletedMeanwhile(err) {
 			m.releaseClaims(ctx, uuid)
 		}

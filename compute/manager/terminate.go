@@ -34,6 +34,7 @@ func (m *Manager) terminateInstance(ctx context.Context, a computeapi.TerminateI
 	}
 	ev.finish(nil)
 	m.deallocateNetworks(ctx, &a.Instance)
+	m.cleanupVolumes(ctx, uuid, a.BDMs)
 	m.instanceDestroy(ctx, uuid)
 	return Empty{}, nil
 }

@@ -36,6 +36,13 @@ type InstanceSpec struct {
 	// when ConfigDrive is empty: a redefinition (resize, rescue) keeps the
 	// cdrom attached.
 	HasConfigDrive bool
+
+	// Volumes are the block storage volumes the guest has from its start,
+	// in boot order, each with its Device set (boot from volume).
+	Volumes []VolumeConnection
+	// BootFromVolume says Volumes[0] is the root disk: no root disk is made
+	// from the image.
+	BootFromVolume bool
 }
 
 // Image describes the image the root disk is made from.

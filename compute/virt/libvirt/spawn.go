@@ -27,7 +27,7 @@ func checkSpec(s virt.InstanceSpec) error {
 		return fault.New(fault.Invalid, "Instance %s needs at least one vCPU and some memory (got %d vCPUs, %d MiB).", s.UUID, s.VCPUs, s.MemoryMiB)
 	case s.RootGB < 0 || s.EphemeralGB < 0 || s.SwapMiB < 0:
 		return fault.New(fault.Invalid, "Instance %s has a negative disk size.", s.UUID)
-	case s.Image.ID == "":
+	case s.Image.ID == "" && !s.BootFromVolume:
 		return fault.New(fault.Invalid, "Instance %s has no image to boot from.", s.UUID)
 	case s.Image.Properties.FirmwareType != "" && s.Image.Properties.FirmwareType != "bios":
 		return fault.New(fault.Invalid, "Image %s asks for hw_firmware_type=%s; this compute host boots BIOS guests only.",
@@ -106,10 +106,15 @@ func (d *Driver) Spawn(ctx context.Context, spec virt.InstanceSpec) (err error) 
 	if err != nil {
 		return err
 	}
+	if guest.Disks, err = d.withVolumes(ctx, spec, guest.Disks); err != nil {
+		return err
+	}
 	tDisks := time.Now()
 	var tRoot time.Time
-	if _, err := d.makeRootDisk(ctx, spec, &made); err != nil {
-		return err
+	if !spec.BootFromVolume {
+		if _, err := d.makeRootDisk(ctx, spec, &made); err != nil {
+			return err
+		}
 	}
 	tRoot = time.Now()
 	if spec.EphemeralGB > 0 {
@@ -165,7 +170,9 @@ func (d *Driver) guestFor(spec virt.InstanceSpec, mons []ceph.MonAddr, reserved 
 	if bootDisk != "" {
 		names = append(names, bootDisk)
 	}
-	names = append(names, rootDiskName(spec.UUID))
+	if !spec.BootFromVolume {
+		names = append(names, rootDiskName(spec.UUID))
+	}
 	if spec.EphemeralGB > 0 {
 		names = append(names, ephemeralDiskName(spec.UUID))
 	}
