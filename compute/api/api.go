@@ -76,6 +76,7 @@ type API struct {
 	set       Settings
 	log       *slog.Logger
 	now       func() time.Time
+	aggZones  zoneCache // availability zones of hosts from aggregates (aggregates.go)
 }
 
 // Deps are the API's dependencies.
@@ -218,4 +219,6 @@ func (a *API) routes(r chi.Router) {
 	r.Get("/os-simple-tenant-usage", a.listUsage)
 	r.Get("/os-simple-tenant-usage/{project_id}", a.showUsage)
 	a.consoleRoutes(r)
+	a.serverGroupRoutes(r)
+	a.aggregateRoutes(r)
 }

@@ -75,7 +75,11 @@ func (a *API) quotaUsage(r *http.Request, project string) (map[string]int, error
 	if err != nil {
 		return nil, err
 	}
-	return map[string]int{"instances": u.Instances, "cores": u.Cores, "ram": u.RAM}, nil
+	out := map[string]int{"instances": u.Instances, "cores": u.Cores, "ram": u.RAM}
+	if err := a.groupUsage(r, project, out); err != nil { // server_groups.go
+		return nil, err
+	}
+	return out, nil
 }
 
 // showQuotas is api-ref "Show A Quota".

@@ -34,6 +34,7 @@ type serverRequest struct {
 	adminPass           string
 	bdms                []objects.BlockDeviceMapping
 	accessIPs           map[string]string
+	hints               schedulerHints // os:scheduler_hints (server_groups_hints.go)
 	networks            rpcapi.Requested
 }
 
@@ -324,6 +325,10 @@ func (a *API) createServer(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, r, err)
 		return
 	}
+	if req.hints, err = parseSchedulerHints(top); err != nil {
+		writeErr(w, r, err)
+		return
+	}
 	resp, err := a.create(r, c, req)
 	if err != nil {
 		writeErr(w, r, err)
@@ -356,6 +361,10 @@ func (a *API) create(r *http.Request, c caller, req serverRequest) (map[string]a
 		if !ok {
 			return nil, invalid("The requested availability zone is not available")
 		}
+	}
+	group, err := a.requestedGroup(r, c, req.hints, req.minCount)
+	if err != nil {
+		return nil, err
 	}
 	// Flavor.
 	flavor, err := a.flavorFor(r, c, req.flavorRef)
@@ -463,6 +472,9 @@ func (a *API) create(r *http.Request, c caller, req serverRequest) (map[string]a
 	act := store.ActionStart{Action: objects.ActionCreate, RequestID: requestID(r), UserID: c.UserID, ProjectID: c.ProjectID}
 	created, err := a.store.CreateInstances(ctx, news, act, check)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.joinGroup(r, c, group, created); err != nil {
 		return nil, err
 	}
 	msg := conductorapi.BuildInstances{Instances: created, Image: img, BlockDeviceMappings: map[string][]objects.BlockDeviceMapping{},

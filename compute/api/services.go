@@ -21,6 +21,9 @@ func (a *API) serviceZone(s servicegroup.Service) string {
 	if s.Binary != "nova-compute" {
 		return internalZone
 	}
+	if z := a.aggregateZone(s.Host); z != "" { // an aggregate's availability_zone (aggregates.go)
+		return z
+	}
 	if s.Zone != "" {
 		return s.Zone
 	}

@@ -32,11 +32,13 @@ func (e Env) now() time.Time {
 // Names are the filters this scheduler knows, by nova's class names.
 var Names = []string{
 	"ComputeFilter", "AvailabilityZoneFilter", "RamFilter", "DiskFilter", "CoreFilter", "ImagePropertiesFilter",
+	"ServerGroupAntiAffinityFilter", "ServerGroupAffinityFilter", "AggregateInstanceExtraSpecsFilter",
 }
 
 // DefaultEnabled is the default of [filter_scheduler] enabled_filters.
 var DefaultEnabled = []string{
 	"ComputeFilter", "AvailabilityZoneFilter", "RamFilter", "DiskFilter", "CoreFilter", "ImagePropertiesFilter",
+	"ServerGroupAntiAffinityFilter", "ServerGroupAffinityFilter",
 }
 
 // New returns the named filters, in order; an unknown name is an error
@@ -57,6 +59,12 @@ func New(names []string, env Env) ([]Filter, error) {
 			out = append(out, Core{})
 		case "ImagePropertiesFilter":
 			out = append(out, ImageProperties{})
+		case "ServerGroupAntiAffinityFilter":
+			out = append(out, ServerGroupAntiAffinity{})
+		case "ServerGroupAffinityFilter":
+			out = append(out, ServerGroupAffinity{})
+		case "AggregateInstanceExtraSpecsFilter":
+			out = append(out, AggregateInstanceExtraSpecs{})
 		case "":
 		default:
 			return nil, fmt.Errorf("[filter_scheduler] enabled_filters: unknown filter %q (known: %s)", n, strings.Join(Names, ", "))

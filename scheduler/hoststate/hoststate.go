@@ -11,9 +11,12 @@ const DefaultZone = "nova"
 // Host is one compute node as the filters and weighers see it.
 type Host struct {
 	placement.Hypervisor
-	// Zone is the availability zone of the node's service, or the default
-	// zone when the service names none.
+	// Zone is the availability zone of the host's aggregates, else of the
+	// node's service, else the default zone.
 	Zone string
+	// Aggregates are the metadata of the host's aggregates, each key with
+	// the values the aggregates give it (nova's HostState.aggregates).
+	Aggregates map[string][]string
 }
 
 // New builds the Host of a hypervisor; defaultZone is used when its

@@ -53,6 +53,8 @@ func New(store *placement.Store, s Settings, log *slog.Logger) (*Manager, error)
 			weigher.RAM{Mult: s.RAMWeightMultiplier},
 			weigher.CPU{Mult: s.CPUWeightMultiplier},
 			weigher.Disk{Mult: s.DiskWeightMultiplier},
+			weigher.SoftAffinity{Mult: s.SoftAffinityWeightMultiplier},
+			weigher.SoftAntiAffinity{Mult: s.SoftAntiAffinityWeightMultiplier},
 		},
 		zone: zone,
 		log:  log,
@@ -88,6 +90,14 @@ func (m *Manager) SelectDestinations(ctx context.Context, spec schedulerapi.Requ
 		}
 		hosts = append(hosts, hoststate.New(h, m.zone))
 	}
+	if err := m.prepare(ctx, &spec, hosts); err != nil { // request.go: group, extra specs, aggregates
+		return schedulerapi.SelectDestinationsReply{}, err
+	}
+	unlock, err := m.lockGroup(ctx, &spec)
+	if err != nil {
+		return schedulerapi.SelectDestinationsReply{}, err
+	}
+	defer unlock()
 	forced := len(spec.ForceHosts) > 0 || len(spec.ForceNodes) > 0
 	if forced {
 		var why string
@@ -109,7 +119,7 @@ func (m *Manager) SelectDestinations(ctx context.Context, spec schedulerapi.Requ
 		if len(hosts) == 0 {
 			refusals = append(refusals, schedulerapi.Refusal{Filter: "hosts", Reason: "no compute host has reported its resources"})
 		}
-		sel, claimRefusals, err := m.claimBest(ctx, id, &spec, weigher.Sort(m.weighers, candidates))
+		sel, claimRefusals, err := m.claimBest(ctx, id, &spec, weigher.SortFor(m.weighers, candidates, &spec))
 		if err != nil {
 			m.release(ctx, chosen)
 			return schedulerapi.SelectDestinationsReply{}, err
@@ -118,6 +128,7 @@ func (m *Manager) SelectDestinations(ctx context.Context, spec schedulerapi.Requ
 			return m.noValidHost(spec, chosen, append(refusals, claimRefusals...)...), nil
 		}
 		chosen = append(chosen, *sel)
+		placed(&spec, *sel)
 	}
 	m.log.InfoContext(ctx, "scheduler: placed instances", "instances", spec.InstanceUUIDs,
 		"hosts", hostsOf(chosen), "elapsed", time.Since(start).Round(time.Microsecond))

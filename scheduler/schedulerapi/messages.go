@@ -52,6 +52,12 @@ type RequestSpec struct {
 	IgnoreHosts []string `json:"ignore_hosts,omitempty"`
 	// NumInstances is len(InstanceUUIDs) when zero.
 	NumInstances int `json:"num_instances,omitempty"`
+	// InstanceGroup is the instances' server group; nova-scheduler sets
+	// it from the instance uuids, callers leave it nil (group.go).
+	InstanceGroup *InstanceGroup `json:"instance_group,omitempty"`
+	// FlavorExtraSpecs are the extra specs of the instances' flavor, set
+	// by nova-scheduler from the first instance like InstanceGroup.
+	FlavorExtraSpecs map[string]string `json:"flavor_extra_specs,omitempty"`
 }
 
 // Count is the number of instances to place.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gostack/gostack/scheduler/hoststate"
+	"github.com/gostack/gostack/scheduler/schedulerapi"
 )
 
 // Weigher gives a host a raw weight; higher is preferred before the
@@ -78,6 +79,11 @@ func normalize(ws []float64) []float64 {
 // Sort weighs hosts and returns them best first. Ties keep a stable order
 // by host and node name, so results are reproducible.
 func Sort(weighers []Weigher, hosts []*hoststate.Host) []Weighed {
+	return SortFor(weighers, hosts, nil)
+}
+
+// SortFor is Sort for a request: RequestWeighers weigh hosts for spec.
+func SortFor(weighers []Weigher, hosts []*hoststate.Host, spec *schedulerapi.RequestSpec) []Weighed {
 	out := make([]Weighed, len(hosts))
 	for i, h := range hosts {
 		out[i].Host = h
@@ -88,7 +94,11 @@ func Sort(weighers []Weigher, hosts []*hoststate.Host) []Weighed {
 			continue
 		}
 		for i, h := range hosts {
-			raw[i] = w.Weight(h)
+			if rw, ok := w.(RequestWeigher); ok {
+				raw[i] = rw.WeightFor(h, spec)
+			} else {
+				raw[i] = w.Weight(h)
+			}
 		}
 		for i, n := range normalize(raw) {
 			out[i].Weight += n * w.Multiplier()
