@@ -92,13 +92,15 @@ func run(ctx context.Context, args []string) error {
 	defer transport.Close()
 	host, _ := os.Hostname()
 	srv := rpc.NewServer(transport, rpc.Target{Exchange: rpcapi.Exchange, Topic: rpcapi.Topic, Server: host})
-	binding.New(st, logger).Register(srv)
+	bind := binding.New(st, logger)
+	bind.Register(srv)
 	rpcDone := make(chan error, 1)
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() { rpcDone <- srv.Serve(rctx) }()
 
 	a := api.New(st, enforcer, api.SettingsFrom(conf), logger)
+	a.SetAgents(bind)
 	addr := net.JoinHostPort(BindHost.Get(conf), strconv.Itoa(BindPort.Get(conf)))
 	hs := &httpapi.Server{Addr: addr, Logger: logger,
 		Handler: a.Handler(httpapi.Config{AuthURI: authn.AuthURI(), Logger: logger}, authn.Handler)}

@@ -28,6 +28,7 @@ type API struct {
 	policy *policy.Enforcer
 	set    Settings
 	log    *slog.Logger
+	agents Agents // nil: no agent list (agents.go)
 }
 
 // New returns the API over its dependencies.

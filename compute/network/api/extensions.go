@@ -90,14 +90,3 @@ func (a *API) listFloatingIPs(w http.ResponseWriter, r *http.Request) {
 	l.write(w, r, names("id", "floating_ip_address", "floating_network_id", "router_id", "port_id",
 		"fixed_ip_address", "status", "project_id", "tenant_id", "description"))
 }
-
-// listAgents is GET /v2.0/agents: empty, as no host agent reports yet
-// (api-ref/network/README.md); neutron shows non-admins an empty list too.
-func (a *API) listAgents(w http.ResponseWriter, r *http.Request) {
-	if _, err := callerOf(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	l := listing{collection: "agents"}
-	l.write(w, r, names("id", "agent_type", "binary", "host", "topic", "alive", "admin_state_up", "availability_zone"))
-}

@@ -15,8 +15,9 @@ import (
 
 // Service allocates and binds instance ports.
 type Service struct {
-	st  *store.Store
-	log *slog.Logger
+	st     *store.Store
+	log    *slog.Logger
+	agents agents
 }
 
 // New returns a Service over the store.
@@ -37,6 +38,7 @@ func (s *Service) Register(srv *rpc.Server) {
 	srv.Register(rpcapi.MethodGetInstanceNWInfo, rpc.Handle(func(ctx context.Context, a rpcapi.InstanceArgs) ([]rpcapi.VIF, error) {
 		return s.GetInstanceNWInfo(ctx, a.InstanceUUID)
 	}))
+	srv.Register(rpcapi.MethodAgentSync, rpc.Handle(s.AgentSync))
 	srv.Register(rpcapi.MethodGetHostPorts, rpc.Handle(func(ctx context.Context, a rpcapi.HostArgs) ([]rpcapi.VIF, error) {
 		return s.GetHostPorts(ctx, a.Host)
 	}))
