@@ -13,6 +13,7 @@ import (
 	networkrpc "github.com/gostack/gostack/compute/network/rpcapi"
 	computepolicy "github.com/gostack/gostack/compute/policy"
 	"github.com/gostack/gostack/compute/store"
+	"github.com/gostack/gostack/compute/volumeapi"
 	"github.com/gostack/gostack/scheduler/placement"
 	"github.com/gostack/gostack/services/auth"
 	"github.com/gostack/gostack/services/config"
@@ -79,6 +80,7 @@ func run(ctx context.Context, args []string) error {
 		Conductor: conductorapi.NewClient(rc), Compute: computeapi.NewClient(rc), Images: api.NewGlance(client),
 		Policy: enforcer, Settings: api.SettingsFrom(conf), Log: logger,
 	})
+	a.SetVolumes(volumeapi.New(client))
 	a.SetNetwork(networkrpc.NewClient(rc))
 	addr := net.JoinHostPort(api.Listen.Get(conf), strconv.Itoa(api.ListenPort.Get(conf)))
 	srv := &httpapi.Server{Addr: addr, Logger: logger,

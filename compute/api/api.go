@@ -72,6 +72,7 @@ type API struct {
 	compute   Compute
 	network   Network // nil: servers show no addresses
 	images    Images
+	volumes   Volumes // nil: no block storage (SetVolumes)
 	policy    *policy.Enforcer
 	set       Settings
 	log       *slog.Logger
@@ -219,6 +220,7 @@ func (a *API) routes(r chi.Router) {
 	r.Get("/os-simple-tenant-usage", a.listUsage)
 	r.Get("/os-simple-tenant-usage/{project_id}", a.showUsage)
 	a.consoleRoutes(r)
+	a.volumeRoutes(r)
 	a.serverGroupRoutes(r)
 	a.aggregateRoutes(r)
 }

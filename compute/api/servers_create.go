@@ -196,8 +196,12 @@ func parseServer(r *http.Request, b body) (serverRequest, error) {
 			}
 		}
 	}
-	if s.bdms, err = parseBDMs(b, s.imageRef); err != nil {
+	var rootImage string
+	if s.bdms, rootImage, err = parseBDMv2(r, b, s.imageRef); err != nil {
 		return s, err
+	}
+	if s.imageRef == "" {
+		s.imageRef = rootImage
 	}
 	return s, nil
 }
@@ -236,63 +240,6 @@ func checkNetworks(r *http.Request, b body) error {
 			"Create the server without networks (\"networks\": \"none\" or \"auto\" from microversion 2.37, or no \"networks\" below it).")
 	}
 	return badField("networks", v, "%s is not of type 'array'", repr(v))
-}
-
-// parseBDMs accepts local disks: the image root disk, and blank local
-// disks (ephemeral, swap). Volumes need the block storage integration and
-// are refused with a clear message.
-func parseBDMs(b body, imageRef string) ([]objects.BlockDeviceMapping, error) {
-	if v, ok := b["block_device_mapping"]; ok {
-		if l, _ := v.([]any); len(l) > 0 {
-			return nil, invalid("Booting from or attaching volumes is not supported by this cloud yet: block_device_mapping is refused.")
-		}
-	}
-	v, ok := b["block_device_mapping_v2"]
-	if !ok {
-		return nil, nil
-	}
-	list, isList := v.([]any)
-	if !isList {
-		return nil, badField("block_device_mapping_v2", v, "%s is not of type 'array'", repr(v))
-	}
-	var out []objects.BlockDeviceMapping
-	for _, x := range list {
-		m, ok := x.(map[string]any)
-		if !ok {
-			return nil, badField("block_device_mapping_v2", x, "%s is not of type 'object'", repr(x))
-		}
-		src, _ := m["source_type"].(string)
-		dst, _ := m["destination_type"].(string)
-		if dst == "" {
-			dst = objects.DestinationLocal
-		}
-		if dst == objects.DestinationVolume || src == objects.SourceVolume || src == objects.SourceSnapshot {
-			return nil, invalid("Booting from or attaching volumes is not supported by this cloud yet: use an image and a flavor with a root disk.")
-		}
-		if src == objects.SourceImage {
-			if id, _ := m["uuid"].(string); id != imageRef || imageRef == "" {
-				return nil, invalid("An image block device mapping must name the server's imageRef.")
-			}
-			continue // the root disk, added by the API
-		}
-		if src != objects.SourceBlank {
-			return nil, invalid("Invalid source_type %q in block_device_mapping_v2.", src)
-		}
-		bd := objects.BlockDeviceMapping{SourceType: src, DestinationType: dst}
-		if gf, ok := m["guest_format"].(string); ok {
-			bd.GuestFormat = gf
-		}
-		if n, ok := m["volume_size"]; ok {
-			var size int
-			if _, err := fmt.Sscan(repr(n), &size); err != nil || size < 0 {
-				return nil, badField("volume_size", n, "%s is not of type 'integer'", repr(n))
-			}
-			bd.VolumeSize = size
-		}
-		bd.DeleteOnTermination = true
-		out = append(out, bd)
-	}
-	return out, nil
 }
 
 // createServer is api-ref "Create Server".
@@ -377,19 +324,22 @@ func (a *API) create(r *http.Request, c caller, req serverRequest) (map[string]a
 	if flavor.Disabled {
 		return nil, invalid("Flavor is disabled.")
 	}
-	// Image.
-	if req.imageRef == "" {
-		return nil, invalid("Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.")
-	}
-	img, err := a.images.Image(ctx, c.AuthToken, req.imageRef)
-	if fault.KindOf(err) == fault.NotFound {
-		return nil, invalid("Image %s could not be found.", req.imageRef)
-	}
+	// Image, or the volume the server boots from (bdm.go).
+	plan, err := a.planBoot(ctx, c, req.imageRef, req.bdms, flavor)
 	if err != nil {
 		return nil, err
 	}
-	if err := a.checkImageFits(c, img, flavor); err != nil {
-		return nil, err
+	img := plan.image
+	if !plan.fromVolume {
+		if img, err = a.images.Image(ctx, c.AuthToken, req.imageRef); fault.KindOf(err) == fault.NotFound {
+			return nil, invalid("Image %s could not be found.", req.imageRef)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := a.checkImageFits(c, img, flavor); err != nil {
+			return nil, err
+		}
 	}
 	// Metadata quota.
 	if l := a.limitFor(r, c.ProjectID, "metadata_items"); l >= 0 && len(req.metadata) > l {
@@ -432,12 +382,17 @@ func (a *API) create(r *http.Request, c caller, req serverRequest) (map[string]a
 				name = fmt.Sprintf("%s-%d", req.name, i+1)
 			}
 			boot := 0
-			bdms := []objects.BlockDeviceMapping{{SourceType: objects.SourceImage, DestinationType: objects.DestinationLocal,
-				BootIndex: &boot, ImageID: img.ID, DeviceType: "disk", DeleteOnTermination: true, VolumeSize: flavor.RootGB}}
+			var bdms []objects.BlockDeviceMapping
+			imageRef := ""
+			if !plan.fromVolume {
+				imageRef = img.ID
+				bdms = append(bdms, objects.BlockDeviceMapping{SourceType: objects.SourceImage, DestinationType: objects.DestinationLocal,
+					BootIndex: &boot, ImageID: img.ID, DeviceType: "disk", DeleteOnTermination: true, VolumeSize: flavor.RootGB})
+			}
 			bdms = append(bdms, req.bdms...)
 			out[i] = store.NewInstance{Instance: objects.Instance{
 				UUID: uuid.NewString(), Name: name, Description: req.description, Hostname: hostnameOf(name),
-				ProjectID: c.ProjectID, UserID: c.UserID, ImageRef: img.ID, Flavor: flavor,
+				ProjectID: c.ProjectID, UserID: c.UserID, ImageRef: imageRef, Flavor: flavor,
 				AvailabilityZone: zone, VMState: objects.VMBuilding, TaskState: objects.TaskScheduling,
 				KeyName: req.keyName, KeyData: keyData, UserData: req.userData, ConfigDrive: req.configDrive,
 				Metadata: req.metadata, SystemMetadata: sys, Tags: req.tags, LaunchIndex: i, ReservationID: reservation,
