@@ -17,7 +17,6 @@ import (
 	"github.com/gostack/gostack/services/fault"
 	"github.com/gostack/gostack/services/httpapi"
 	"github.com/gostack/gostack/services/httpapi/timefmt"
-	"github.com/gostack/gostack/services/pyrepr"
 )
 
 func (a *API) aggregateRoutes(r chi.Router) {
@@ -379,7 +378,7 @@ func zoneConflict(all []objects.Aggregate, before, after objects.Aggregate, defa
 	}
 	if len(conflicting) > 0 {
 		sort.Strings(conflicting)
-		return "One or more hosts already in availability zone(s) " + pyrepr.Repr(conflicting)
+		return "One or more hosts already in availability zone(s) ['" + strings.Join(conflicting, "', '") + "']"
 	}
 	return ""
 }

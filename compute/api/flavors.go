@@ -36,7 +36,7 @@ func flavorView(r *http.Request, f objects.Flavor, detail bool) map[string]any {
 	v["OS-FLV-EXT-DATA:ephemeral"] = f.EphemeralGB
 	v["os-flavor-access:is_public"] = f.IsPublic
 	v["rxtx_factor"] = f.RXTXFactor
-	if f.Swap == 0 {
+	if f.Swap == 0 && !atLeast(r, 75) { // 0 from 2.75
 		v["swap"] = ""
 	} else {
 		v["swap"] = f.Swap

@@ -75,6 +75,7 @@ func (a *API) hypervisorView(r *http.Request, h placement.Hypervisor, detail boo
 		svc["disabled_reason"] = nullable(h.Service.DisabledReason)
 	}
 	v["service"] = svc
+	hypervisorFields88(r, v) // microversions_servers.go
 	return v
 }
 
@@ -212,6 +213,10 @@ func (a *API) hypervisorStatistics(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, r, err)
 		return
 	}
+	if err := gone88(r); err != nil { // microversions_servers.go
+		writeErr(w, r, err)
+		return
+	}
 	if a.nodes == nil {
 		writeErr(w, r, fault.New(fault.Unavailable, "The compute node records are not available."))
 		return
@@ -239,6 +244,10 @@ func (a *API) hypervisorUptime(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := a.can(c, "os_compute_api:os-hypervisors:uptime", nil); err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	if err := gone88(r); err != nil { // microversions_servers.go
 		writeErr(w, r, err)
 		return
 	}

@@ -158,6 +158,8 @@ func (a *API) showInstanceAction(w http.ResponseWriter, r *http.Request) {
 			if showTraceback {
 				ev["traceback"] = nullable(e.Traceback)
 			}
+			eventFields59(r, ev, e, in.ProjectID, showTraceback, // microversions_servers.go
+				a.allowed(c, "os_compute_api:os-instance-actions:events:details", projectTarget(in.ProjectID)))
 			events[i] = ev
 		}
 		v["events"] = events

@@ -162,6 +162,10 @@ func (a *API) createKeyPair(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, r, err)
 		return
 	}
+	if err := checkKeypair292(r, b); err != nil { // microversions_servers.go
+		writeErr(w, r, err)
+		return
+	}
 	name, _, err := b.str("name", true, false, 1, 255)
 	if err != nil {
 		writeErr(w, r, err)

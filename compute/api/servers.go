@@ -279,8 +279,13 @@ func (a *API) writeServerView(w http.ResponseWriter, r *http.Request, c caller, 
 		writeErr(w, r, err)
 		return
 	}
-	v.updateView = update
-	httpapi.WriteJSON(w, r, status, map[string]any{"server": a.serverView(r, v, in)})
+	v.updateView = update && !atLeast(r, 75) // from 2.75 PUT answers the full server
+	sv := a.serverView(r, v, in)
+	if err := a.addServerGroups(r, sv, in); err != nil { // 2.71, microversions_servers.go
+		writeErr(w, r, err)
+		return
+	}
+	httpapi.WriteJSON(w, r, status, map[string]any{"server": sv})
 }
 
 // updateServer is api-ref "Update Server".

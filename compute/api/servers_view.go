@@ -247,6 +247,7 @@ func (a *API) addVersioned(r *http.Request, s map[string]any, in objects.Instanc
 		}
 		s["tags"] = tags
 	}
+	addServerFields59(r, s, in) // microversions_servers.go
 }
 
 func updatedOf(in objects.Instance) time.Time {
