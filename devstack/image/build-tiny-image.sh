@@ -15,6 +15,10 @@
 # public key, "tinyvm key <name> <md5 fingerprint>" (as nova shows it); user
 # data starting with "#!" runs as a script (busybox: ping, nc -ll -p 22 ...).
 #
+# Virtio disks are listed as they come and go: "tinyvm disk add vdb size
+# <bytes>", "tinyvm disk resize vdb size <bytes>", "tinyvm disk remove vdb"
+# (volumes hot-plugged, extended, unplugged; vda at boot).
+#
 # Usage: build-tiny-image.sh OUTPUT.raw   (cached: does nothing if OUTPUT
 # exists and was built by this version of the script, see OUTPUT.recipe)
 set -euo pipefail
@@ -61,6 +65,12 @@ for m in drivers/virtio/virtio drivers/virtio/virtio_ring drivers/virtio/virtio_
          drivers/net/net_failover drivers/net/virtio_net; do
   cp kernel/lib/modules/*/kernel/$m.ko initrd/lib/modules/
 done
+# the virtio disk driver, so volumes hot-plugged into a running guest
+# appear (vdb, ...); the heartbeat loop reports them (nothing to copy when
+# the kernel has it built in)
+for m in drivers/block/virtio_blk; do
+  for f in kernel/lib/modules/*/kernel/$m.ko; do [ -f "$f" ] && cp "$f" initrd/lib/modules/; done
+done
 cat >initrd/init <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -77,7 +87,7 @@ chmod +x /etc/acpi/PWRF/00000080
 # acpid opens the event devices it finds at start: wait for them
 i=0; while [ $i -lt 20 ] && ! ls /dev/input/event* >/dev/null 2>&1; do i=$((i + 1)); sleep 0.1; done
 acpid -c /etc/acpi -l /tmp/acpid.log
-for m in virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net; do
+for m in virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net virtio_blk; do
   insmod /lib/modules/$m.ko 2>/dev/null
 done
 # a virtio NIC (PCI 1af4:1000 or 1af4:1041) shows up as eth0 shortly after
@@ -121,10 +131,34 @@ configdrive() {
   fi
 }
 configdrive &
+# disks as "name bytes" lines: the heartbeat loop prints what changed
+# ("tinyvm disk add vdb size N", "tinyvm disk resize vdb size N",
+# "tinyvm disk remove vdb"), so tests see volumes hot-plugged, extended
+# and unplugged
+disks() {
+  for b in /sys/block/vd*; do
+    [ -e "$b/size" ] && echo "${b##*/} $(( $(cat $b/size) * 512 ))"
+  done
+}
+diskchanges() {
+  echo "$1" | while read -r name size; do
+    [ -n "$name" ] || continue
+    old=$(echo "$2" | awk -v n="$name" '$1 == n {print $2}')
+    if [ -z "$old" ]; then echo "tinyvm disk add $name size $size"
+    elif [ "$old" != "$size" ]; then echo "tinyvm disk resize $name size $size"; fi
+  done
+  echo "$2" | while read -r name size; do
+    [ -n "$name" ] || continue
+    echo "$1" | awk -v n="$name" '$1 == n {f=1} END {exit !f}' || echo "tinyvm disk remove $name"
+  done
+}
 echo "tinyvm login:"
+was=""
 n=0
 while true; do
   n=$((n + 1))
+  now=$(disks)
+  [ "$now" = "$was" ] || { diskchanges "$now" "$was"; was=$now; }
   addr=$(ip -4 -o addr show eth0 2>/dev/null | awk '{print $4}')
   echo "tinyvm heartbeat $n uptime $(cut -d' ' -f1 /proc/uptime)${addr:+ ip $addr}"
   sleep 1
