@@ -234,9 +234,16 @@ func (a *API) hypervisorStatistics(w http.ResponseWriter, r *http.Request) {
 	}})
 }
 
-// hypervisorUptime is api-ref "Show Hypervisor Uptime". The compute hosts
-// do not report their uptime, which nova answers with 501 as for a virt
-// driver without the function (OSC's hypervisor show expects that).
+// hostUptimes is what the uptime call needs of the compute RPC client
+// (computeapi.Client has it).
+type hostUptimes interface {
+	GetHostUptime(ctx context.Context, host string) (string, error)
+}
+
+// hypervisorUptime is api-ref "Show Hypervisor Uptime": the host's
+// uptime(1) line, asked of its nova-compute. A host whose service is down
+// gets nova's 400 "Compute service ... is unavailable" rather than a wait
+// for an RPC timeout.
 func (a *API) hypervisorUptime(w http.ResponseWriter, r *http.Request) {
 	c, err := callerOf(r)
 	if err != nil {
@@ -256,11 +263,14 @@ func (a *API) hypervisorUptime(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := chi.URLParam(r, "hypervisor_id")
-	var herr error
+	var (
+		h    placement.Hypervisor
+		herr error
+	)
 	if atLeast(r, 53) {
-		_, herr = a.nodes.GetByUUID(r.Context(), id)
+		h, herr = a.nodes.GetByUUID(r.Context(), id)
 	} else if n, perr := strconv.ParseInt(id, 10, 64); perr == nil {
-		_, herr = a.nodes.Get(r.Context(), n)
+		h, herr = a.nodes.Get(r.Context(), n)
 	} else {
 		herr = fault.New(fault.NotFound, "not found")
 	}
@@ -268,7 +278,23 @@ func (a *API) hypervisorUptime(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, r, fault.New(fault.NotFound, "Hypervisor with ID '%s' could not be found.", id))
 		return
 	}
-	writeErr(w, r, fault.New(fault.NotImplemented, "Virt driver does not implement uptime function."))
+	hu, ok := a.compute.(hostUptimes)
+	if !ok {
+		writeErr(w, r, fault.New(fault.NotImplemented, "Virt driver does not implement uptime function."))
+		return
+	}
+	if h.State(a.now(), a.set.ServiceDownTime) != "up" {
+		writeErr(w, r, fault.New(fault.Invalid, "Compute service %s is unavailable at this time.", h.Host))
+		return
+	}
+	uptime, err := hu.GetHostUptime(rpcCtx(r), h.Host)
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	v := a.hypervisorView(r, h, false)
+	v["uptime"] = uptime
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"hypervisor": v})
 }
 
 // addServers adds the "servers" of a hypervisor ({name, uuid}), omitted

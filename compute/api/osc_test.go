@@ -174,7 +174,12 @@ func TestOpenStackClientCompute(t *testing.T) {
 	}
 	hv := admin.Run("hypervisor", "list", "-f", "value", "-c", "ID")
 	if first := strings.Fields(hv); len(first) > 0 {
-		admin.Run("hypervisor", "show", first[0])
+		// OSC reads the host's uptime(1) line into uptime, users and
+		// load_average.
+		show := admin.JSON("hypervisor", "show", first[0])
+		if up, _ := show["uptime"].(string); up == "" || show["load_average"] == nil {
+			t.Errorf("hypervisor show has no uptime: %v", show)
+		}
 	}
 	if out := admin.Run("compute", "service", "list", "-f", "value", "-c", "Binary", "-c", "State"); !strings.Contains(out, "nova-compute up") {
 		t.Errorf("compute service list:\n%s", out)
