@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 
+	"github.com/gostack/gostack/compute/computeapi"
 	"github.com/gostack/gostack/compute/manager"
 	networkrpc "github.com/gostack/gostack/compute/network/rpcapi"
 	"github.com/gostack/gostack/compute/virt/libvirt"
@@ -19,7 +20,7 @@ import (
 )
 
 func opts() []config.Option {
-	return slices.Concat(log.Opts(), rpc.Opts(), auth.Opts(), manager.Opts(), libvirt.Opts())
+	return slices.Concat(log.Opts(), rpc.Opts(), auth.Opts(), manager.Opts(), libvirt.Opts(), manager.LifecycleOpts())
 }
 
 func main() { daemon.Main("nova-compute", run) }
@@ -72,12 +73,15 @@ func run(ctx context.Context, args []string) error {
 	cfg.VirtType = ls.VirtType
 	m := manager.New(cfg, driver, manager.NewConductorClient(client), logger)
 	m.SetNetwork(networkrpc.NewClient(client))
+	m.SetMoveCompute(computeapi.NewClient(client))
+	m.SetShelvedOffloadTime(manager.ShelvedOffloadTime.Get(conf))
 	// Images outside the Ceph cluster are downloaded from Glance as the
 	// service user ([keystone_authtoken]).
 	aopts := auth.OptionsFrom(conf)
 	aopts.Logger = logger
 	if svcAuth, err := auth.NewClient(aopts); err == nil {
 		m.SetImageFetcher((&manager.GlanceFetcher{Auth: svcAuth}).Fetch)
+		m.SetImageService(&manager.GlanceImages{Auth: svcAuth})
 		m.SetVolumeAPI(volumeapi.New(svcAuth))
 	} else {
 		logger.Warn("nova-compute: no service credentials; images outside the Ceph cluster cannot be built", "error", err)

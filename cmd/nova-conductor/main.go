@@ -83,6 +83,7 @@ func run(ctx context.Context, args []string) error {
 	m := conductor.New(store.New(pool), services, placement.NewStore(pool), schedulerapi.NewClient(rc), computeapi.NewClient(rc), logger)
 	srv := rpc.NewServer(transport, rpc.Target{Topic: conductorapi.Topic, Server: host})
 	m.Register(srv)
+	m.RegisterLifecycle(srv)
 	logger.Info("nova-conductor: serving", "topic", conductorapi.Topic, "service_id", svc.ID)
 	err = srv.Serve(ctx)
 	if ctx.Err() != nil {

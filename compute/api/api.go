@@ -59,6 +59,7 @@ type Settings struct {
 	ServiceDownTime         time.Duration // [DEFAULT] service_down_time
 	MaxLimit                int           // [api] max_limit
 	EnableInstancePassword  bool          // [api] enable_instance_password
+	AllowResizeToSameHost   bool          // [DEFAULT] allow_resize_to_same_host
 	Quota                   map[string]int
 	Console                 console.Settings // [vnc], [consoleauth] (compute/console)
 }
@@ -232,6 +233,7 @@ func (a *API) routes(r chi.Router) {
 	r.Get("/servers/{server_id}/os-server-password", a.showServerPassword)
 	r.Delete("/servers/{server_id}/os-server-password", a.clearServerPassword)
 	a.consoleRoutes(r)
+	a.migrationRoutes(r)
 	a.volumeRoutes(r)
 	a.serverGroupRoutes(r)
 	a.aggregateRoutes(r)

@@ -37,7 +37,8 @@ func init() {
 
 // Opts returns the API's options.
 func Opts() []config.Option {
-	out := []config.Option{Listen, ListenPort, DefaultAZ, DefaultScheduleZone, ServiceDownTime, MaxLimit, EnableInstancePassword, PublicEndpoint}
+	out := []config.Option{Listen, ListenPort, DefaultAZ, DefaultScheduleZone, ServiceDownTime, MaxLimit, EnableInstancePassword, PublicEndpoint,
+		AllowResizeToSameHost}
 	for _, o := range quotaOpts {
 		out = append(out, o)
 	}
@@ -51,6 +52,7 @@ func SettingsFrom(c *config.Config) Settings {
 		DefaultAvailabilityZone: DefaultAZ.Get(c), DefaultScheduleZone: DefaultScheduleZone.Get(c),
 		ServiceDownTime: ServiceDownTime.Get(c), MaxLimit: MaxLimit.Get(c),
 		EnableInstancePassword: EnableInstancePassword.Get(c), Quota: map[string]int{},
+		AllowResizeToSameHost: AllowResizeToSameHost.Get(c),
 	}
 	for k, o := range quotaOpts {
 		s.Quota[k] = o.Get(c)

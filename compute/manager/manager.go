@@ -18,6 +18,7 @@ type Manager struct {
 	log       *slog.Logger
 	now       func() time.Time
 	fetch     virt.ImageFetcher // nil: images outside the Ceph cluster cannot be built
+	life      lifecycleDeps     // snapshot, resize, shelve (migration_records.go)
 	volumes   Volumes           // nil: no block storage (SetVolumeAPI)
 	network   Network           // nil: no network service (network.go)
 
@@ -55,6 +56,7 @@ func (m *Manager) Register(srv *rpc.Server) {
 	srv.Register(computeapi.MethodGetConsoleOutput, rpc.Handle(m.getConsoleOutput))
 	srv.Register(computeapi.MethodGetHostUptime, rpc.Handle(m.getHostUptime))
 	srv.Register(computeapi.MethodGetVNCConsole, rpc.Handle(m.getVNCConsole))
+	m.registerLifecycle(srv)
 	srv.Register(computeapi.MethodAttachVolume, rpc.Handle(m.attachVolume))
 	srv.Register(computeapi.MethodDetachVolume, rpc.Handle(m.detachVolume))
 	srv.Register(computeapi.MethodExternalInstanceEvent, rpc.Handle(m.externalInstanceEvent))

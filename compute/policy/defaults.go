@@ -129,6 +129,7 @@ func Defaults() []policy.Rule {
 	add("os_compute_api:os-simple-tenant-usage:show", ReaderOrAdmin, "GET /os-simple-tenant-usage/{tenant_id}")
 	add("os_compute_api:os-simple-tenant-usage:list", Admin, "GET /os-simple-tenant-usage")
 	rules = append(rules, groupRules()...)
+	rules = append(rules, lifecycleRules()...)
 	rules = append(rules, legacyRules()...)
 	rules = append(rules, volumeRules()...)
 	return rules

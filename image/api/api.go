@@ -105,6 +105,7 @@ func (a *API) Handler(cfg httpapi.Config, authn func(http.Handler) http.Handler)
 		r.Delete("/images/{image_id}/members/{member_id}", a.deleteMember)
 		r.Post("/images/{image_id}/actions/deactivate", a.deactivate)
 		r.Post("/images/{image_id}/actions/reactivate", a.reactivate)
+		r.Post("/images/{image_id}/locations", a.addLocation)
 	})
 	return markEmptyImageID(negotiate(mux, a.versions))
 }

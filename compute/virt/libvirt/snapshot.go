@@ -89,3 +89,24 @@ func (d *Driver) protectSnap(ctx context.Context, s ceph.Spec) error {
 	}
 	return d.ceph.ProtectSnapshot(ctx, s)
 }
+
+// RemoveImage removes an image DirectSnapshot made in pool (with its
+// snapshots): for a snapshot whose registration in Glance failed.
+func (d *Driver) RemoveImage(ctx context.Context, pool, imageID string) error {
+	err := d.removeDisk(ctx, ceph.ImageSpec(pool, imageID))
+	if err != nil && fault.KindOf(err) != fault.NotFound {
+		return err
+	}
+	return nil
+}
+
+// FlattenRoot copies into the instance's root disk the data it shares
+// with its parent image, so that image can be deleted (an unshelved
+// instance's shelved image, as nova's flatten on unshelve).
+func (d *Driver) FlattenRoot(ctx context.Context, uuid string) error {
+	root := ceph.ImageSpec(d.s.Pool, rootDiskName(uuid))
+	if _, ok, err := d.ceph.Parent(ctx, root); err != nil || !ok {
+		return err
+	}
+	return d.ceph.Flatten(ctx, root)
+}
