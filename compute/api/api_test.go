@@ -393,7 +393,7 @@ func TestServerLifecycle(t *testing.T) {
 	}
 	// accessIPv4/v6 given at update show in the server.
 	r = n.do(alice, memberR, "", "PUT", "/v2.1/servers/"+id, map[string]any{"server": map[string]any{
-		"accessIPv4": "1.1.1.1", "accessIPv6": "::babe:202:202"}})
+		"accessIPv4": "1.1.1.1", "accessIPv6": "0:0:0:0:0:babe:2.2.2.2"}})
 	want(t, "update access IPs", r, 200)
 	r = n.do(alice, memberR, "", "GET", "/v2.1/servers/"+id, nil)
 	if s := obj(t, r.body, "server"); s["accessIPv4"] != "1.1.1.1" || s["accessIPv6"] != "::babe:202:202" {

@@ -235,7 +235,9 @@ func accessIPs(b body) (map[string]string, error) {
 			}
 			return nil, badField(field, v, "%s is not a '%s'", repr(v), want)
 		}
-		out[key] = s
+		// Stored in canonical form, as nova's IPAddress fields coerce it
+		// ("0:0:0:0:0:babe:220.12.22.2" reads back "::babe:dc0c:1602").
+		out[key] = ip.String()
 	}
 	return out, nil
 }

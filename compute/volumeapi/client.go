@@ -88,12 +88,12 @@ func (c *Client) do(ctx context.Context, token, method, path string, in, out any
 	if err != nil {
 		return err
 	}
+	// As nova without [service_user] send_service_user_token: the user's
+	// token alone (the service user need not hold the service role).
 	if token == "" {
-		req.Header.Set("X-Auth-Token", svc)
-	} else {
-		req.Header.Set("X-Auth-Token", token)
-		req.Header.Set("X-Service-Token", svc)
+		token = svc
 	}
+	req.Header.Set("X-Auth-Token", token)
 	req.Header.Set("Accept", "application/json")
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")

@@ -6,8 +6,6 @@
 //
 // Cinder is found in the service catalog (volumev3, then block-storage).
 // Calls are made with the user's token when one is known (the request's
-// RPC context) so Cinder applies the user's project and roles, with the
-// service user's token beside it (X-Service-Token), or with the service
-// user's token alone for work Nova does on its own (external events,
-// cleanup after a restart).
+// RPC context) so Cinder applies the user's project and roles, or with the
+// service user's token for work Nova does on its own (external events).
 package volumeapi
