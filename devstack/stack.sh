@@ -19,7 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/common.sh"
 # shellcheck source=devstack/lib/hosts.sh
 source "$here/lib/hosts.sh" # first: HOSTS >= 2 moves HOST_IP to the bridge
-for lib in packages postgres rabbitmq ceph libvirt daemons keystone horizon novnc; do
+for lib in packages postgres rabbitmq ceph libvirt daemons keystone horizon novnc hosts_network; do
   # shellcheck disable=SC1090
   source "$here/lib/$lib.sh"
 done
@@ -38,6 +38,7 @@ components_up() {
   ceph_up
   libvirt_up
   hosts_up
+  hosts_network_up
   "$here/image/build-tiny-image.sh" "$TINY_IMAGE" | sed 's/^/[stack] /'
   novnc_fetch
   write_test_env
@@ -85,6 +86,7 @@ status() {
   ceph_health || rc=1
   libvirt_health || rc=1
   hosts_health || rc=1
+  hosts_agents_health || rc=1
   if [ -s "$TINY_IMAGE" ]; then health tiny-image ok "$TINY_IMAGE"; else health tiny-image MISSING "$TINY_IMAGE"; rc=1; fi
   daemons_health || rc=1
   return $rc
@@ -113,6 +115,7 @@ case $cmd in
     keystone_keys
     daemons_start
     hosts_computes_start
+    hosts_agents_start
     keystone_bootstrap
     write_openrc
     summary
@@ -126,6 +129,7 @@ case $cmd in
   stop)
     horizon_stop
     daemons_stop
+    hosts_agents_stop
     hosts_stop
     libvirt_stop
     ceph_stop
