@@ -20,7 +20,7 @@ import (
 )
 
 func opts() []config.Option {
-	return slices.Concat(log.Opts(), rpc.Opts(), auth.Opts(), manager.Opts(), libvirt.Opts(), manager.LifecycleOpts())
+	return slices.Concat(log.Opts(), rpc.Opts(), auth.Opts(), manager.Opts(), libvirt.Opts(), manager.LiveMigrationOpts(), manager.ServiceOpts(), manager.LifecycleOpts())
 }
 
 func main() { daemon.Main("nova-compute", run) }
@@ -72,6 +72,8 @@ func run(ctx context.Context, args []string) error {
 	cfg := manager.ConfigFrom(conf, host)
 	cfg.VirtType = ls.VirtType
 	m := manager.New(cfg, driver, manager.NewConductorClient(client), logger)
+	m.SetLiveMigration(manager.LiveMigrationConfigFrom(conf, cfg.HostIP), computeapi.NewClient(client))
+	m.SetEnableNewServices(manager.EnableNewServices.Get(conf))
 	m.SetNetwork(networkrpc.NewClient(client))
 	m.SetMoveCompute(computeapi.NewClient(client))
 	m.SetShelvedOffloadTime(manager.ShelvedOffloadTime.Get(conf))

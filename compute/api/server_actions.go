@@ -88,6 +88,9 @@ func (a *API) serverAction(w http.ResponseWriter, r *http.Request) {
 	if a.lifecycleAction(w, r, c, name, arg) {
 		return
 	}
+	if a.moveAction(w, r, c, name, arg) {
+		return
+	}
 	if _, ok := powerActions[name]; !ok && !slices.Contains([]string{"reboot", "lock", "unlock", "os-resetState", "os-getConsoleOutput"}, name) {
 		// nova finds the server before the action: 404 for an unknown one.
 		if _, err := a.instanceFor(r, c, ""); err != nil {

@@ -73,6 +73,7 @@ func (m *Manager) Register(s *rpc.Server) {
 	s.Register(conductorapi.MethodServiceReport, rpc.Handle(m.serviceReport))
 	s.Register(MethodReleaseClaims, rpc.Handle(m.releaseClaims))
 	s.Register(conductorapi.MethodBDMUpdate, rpc.Handle(m.bdmUpdate))
+	m.RegisterLive(s)
 }
 
 // eventSchedule is nova's conductor event name for a build.

@@ -21,6 +21,7 @@ type Manager struct {
 	life      lifecycleDeps     // snapshot, resize, shelve (migration_records.go)
 	volumes   Volumes           // nil: no block storage (SetVolumeAPI)
 	network   Network           // nil: no network service (network.go)
+	live      liveDeps          // live migration, evacuation (live_options.go)
 
 	locks keyedMutex
 }
@@ -60,6 +61,7 @@ func (m *Manager) Register(srv *rpc.Server) {
 	srv.Register(computeapi.MethodAttachVolume, rpc.Handle(m.attachVolume))
 	srv.Register(computeapi.MethodDetachVolume, rpc.Handle(m.detachVolume))
 	srv.Register(computeapi.MethodExternalInstanceEvent, rpc.Handle(m.externalInstanceEvent))
+	m.registerLive(srv)
 }
 
 // keyedMutex serializes work per instance uuid.

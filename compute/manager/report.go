@@ -81,7 +81,7 @@ func (m *Manager) registerService(ctx context.Context) (servicegroup.Service, er
 	for {
 		rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		svc, err := m.conductor.ServiceRegister(rctx, servicegroup.Registration{
-			Binary: "nova-compute", Host: m.cfg.Host, Topic: "compute"})
+			Binary: "nova-compute", Host: m.cfg.Host, Topic: "compute", Disabled: m.live.newDisabled, DisabledReason: m.newServiceReason()})
 		cancel()
 		if err == nil {
 			return svc, nil
