@@ -62,7 +62,7 @@ func run(ctx context.Context, args []string) error {
 	errs := make(chan error, 2)
 	go func() { errs <- srv.Serve(ctx) }()
 	go func() { errs <- m.Run(ctx) }()
-	logger.Info("cinder-backup serving", "host", host, "pool", dcfg.Backup.Pool, "user", dcfg.Backup.User)
+	logger.Info("cinder-backup serving", "pool", dcfg.Backup.Pool, "user", dcfg.Backup.User)
 	if err := <-errs; err != nil {
 		return fmt.Errorf("cinder-backup: %w", err)
 	}

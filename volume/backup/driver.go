@@ -19,6 +19,11 @@ type Record struct {
 	Image      string `json:"image"`                 // image in the backup pool holding the chain
 	Snap       string `json:"snap"`                  // snapshot of Image that is this backup
 	SourceSnap string `json:"source_snap,omitempty"` // snapshot of the source volume read, base of the next incremental
+
+	// What a restore gives the target volume besides its data, as
+	// upstream keeps the volume's metadata with a backup.
+	Bootable      bool              `json:"bootable,omitempty"`
+	ImageMetadata map[string]string `json:"volume_glance_metadata,omitempty"`
 }
 
 // ParseRecord reads service_metadata; ok is false when there is none (a

@@ -36,7 +36,7 @@ func New(cfg Config, db *store.Store, sg *servicegroup.Store, drv Driver, log *s
 	if cfg.ReportInterval <= 0 {
 		cfg.ReportInterval = 10 * time.Second
 	}
-	return &Manager{cfg: cfg, db: db, sg: sg, drv: drv, log: log.With("host", cfg.Host)}
+	return &Manager{cfg: cfg, db: db, sg: sg, drv: drv, log: log}
 }
 
 // Register adds the manager's handlers to its RPC server.
@@ -150,6 +150,9 @@ func (m *Manager) createBackup(ctx context.Context, a rpcapi.BackupRef) (struct{
 	if err == nil {
 		rec, err = m.drv.Backup(ctx, j)
 	}
+	if v, verr := m.db.GetVolume(ctx, b.VolumeID); err == nil && verr == nil {
+		rec.Bootable, rec.ImageMetadata = v.Bootable, v.ImageMetadata
+	}
 	m.releaseSource(ctx, b)
 	if err != nil {
 		m.log.Error("backup failed", "backup", b.ID, "volume", b.VolumeID, "err", err)
@@ -221,7 +224,12 @@ func (m *Manager) restoreBackup(ctx context.Context, a rpcapi.RestoreBackup) (st
 		_, _ = m.db.UpdateVolume(context.WithoutCancel(ctx), a.VolumeID, nil, store.VolumeUpdate{Status: &st})
 		return struct{}{}, nil
 	}
-	if _, err := m.db.UpdateVolume(ctx, v.ID, []string{"restoring-backup"}, store.VolumeUpdate{Status: &avail}); err != nil {
+	rec, _ := ParseRecord(b.ServiceMetadata)
+	up := store.VolumeUpdate{Status: &avail, ImageMetadata: rec.ImageMetadata}
+	if rec.Bootable {
+		up.Bootable = &rec.Bootable
+	}
+	if _, err := m.db.UpdateVolume(ctx, v.ID, []string{"restoring-backup"}, up); err != nil {
 		m.log.Warn("volume restored but its record changed meanwhile", "volume", v.ID, "err", err)
 	}
 	m.log.Info("backup restored", "backup", b.ID, "volume", v.ID)
