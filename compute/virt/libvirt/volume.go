@@ -85,8 +85,9 @@ func findSerial(disks []domainDisk, serial string) (domainDisk, bool) {
 // AttachVolume hot-plugs an RBD volume into the guest (and its definition,
 // so it stays after a restart). The volume's serial is its id, which is how
 // the guest (/dev/disk/by-id) and DetachVolume find it again. Cephx: the
-// connection's user and secret when this host's libvirt has that secret,
-// else nova's own rbd_user and secret (its caps cover the volumes pool).
+// connection's user and secret (defined in libvirt from the user's keyring
+// when missing, volumeSecret), else nova's own rbd_user and secret (its
+// caps cover the volumes pool).
 func (d *Driver) AttachVolume(ctx context.Context, uuid string, vol virt.VolumeConnection) (string, error) {
 	if vol.VolumeID == "" {
 		return "", fault.New(fault.Invalid, "The volume connection has no volume id.")
@@ -175,12 +176,11 @@ func pickDevice(bus, want string, used []domainDisk) (string, error) {
 // volumeAuth chooses the cephx user and libvirt secret for a volume.
 func (d *Driver) volumeAuth(ctx context.Context, vol virt.VolumeConnection) (user, secret string, err error) {
 	if vol.AuthEnabled && vol.SecretUUID != "" && vol.AuthUsername != "" {
-		c, err := d.connect()
+		ok, err := d.volumeSecret(ctx, vol.AuthUsername, vol.SecretUUID)
 		if err != nil {
 			return "", "", err
 		}
-		if sec, err := c.LookupSecretByUUIDString(vol.SecretUUID); err == nil {
-			sec.Free()
+		if ok {
 			return vol.AuthUsername, vol.SecretUUID, nil
 		}
 	}
