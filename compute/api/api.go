@@ -232,6 +232,7 @@ func (a *API) routes(r chi.Router) {
 	r.Get("/extensions/{alias}", a.showExtension)
 	r.Get("/servers/{server_id}/os-server-password", a.showServerPassword)
 	r.Delete("/servers/{server_id}/os-server-password", a.clearServerPassword)
+	a.imageRoutes(r)
 	a.consoleRoutes(r)
 	a.liveMigrationRoutes(r)
 	a.migrationRoutes(r)

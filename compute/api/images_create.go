@@ -74,6 +74,9 @@ func (g *Glance) call(ctx context.Context, userToken, method, path string, body 
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	if _, ok := body.(jsonPatch); ok { // images.go
+		req.Header.Set("Content-Type", "application/openstack-images-v2.1-json-patch")
+	}
 	resp, err := g.HTTP.Do(req)
 	if err != nil {
 		return fault.Wrap(err, fault.Unavailable, "The image service is not reachable.")
