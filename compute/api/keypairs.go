@@ -198,7 +198,7 @@ func (a *API) createKeyPair(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, ch := range name {
-		if !strings.ContainsRune(keypairSafe, ch) {
+		if !strings.ContainsRune(keypairSafe, ch) && !atLeast(r, 92) { // 2.92's pattern is checked in microversions_servers.go
 			writeErr(w, r, invalid("Keypair data is invalid: Keypair name contains unsafe characters"))
 			return
 		}

@@ -101,3 +101,46 @@ func eventFields59(r *http.Request, ev map[string]any, e objects.InstanceActionE
 		ev["details"] = nullable(e.Details)
 	}
 }
+
+// requestedDestination reads 2.74's host and hypervisor_hostname of a
+// server create (admins only, checked with the forced host rule). Here
+// they pin the build to that host and node as "zone:host:node" does.
+// Upstream nova still runs its filters on a requested destination; this
+// scheduler only claims the resources there.
+func requestedDestination(r *http.Request, b body, s *serverRequest) error {
+	if !atLeast(r, 74) {
+		return nil
+	}
+	host, hasHost, err := b.str("host", false, false, 1, 255)
+	if err != nil {
+		return err
+	}
+	node, hasNode, err := b.str("hypervisor_hostname", false, false, 1, 255)
+	if err != nil {
+		return err
+	}
+	if (hasHost || hasNode) && (s.host != "" || s.node != "") {
+		return invalid("Requesting a host or node with host or hypervisor_hostname is not allowed together with a host in availability_zone.")
+	}
+	if hasHost {
+		s.host = host
+	}
+	if hasNode {
+		s.node = node
+	}
+	return nil
+}
+
+// checkRequestedHost is the 400 of a 2.74 requested host or node that is
+// not a compute host.
+func (a *API) checkRequestedHost(r *http.Request, req serverRequest) error {
+	if !atLeast(r, 74) || (req.host == "" && req.node == "") {
+		return nil
+	}
+	if req.host != "" {
+		if err := a.checkComputeHost(r.Context(), req.host); err != nil {
+			return invalid("%s", fault.MessageOf(err))
+		}
+	}
+	return nil
+}

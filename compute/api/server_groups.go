@@ -21,6 +21,7 @@ func (a *API) serverGroupRoutes(r chi.Router) {
 	r.Post("/os-server-groups", a.createServerGroup)
 	r.Get("/os-server-groups/{group_id}", a.showServerGroup)
 	r.Delete("/os-server-groups/{group_id}", a.deleteServerGroup)
+	a.microversionRoutes(r) // microversions_routes.go
 }
 
 // serverGroupView is nova's _format_server_group for the request's

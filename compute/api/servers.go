@@ -126,6 +126,9 @@ func truthy(s string) bool {
 func (a *API) serverFilter(r *http.Request, c caller, detail bool) (store.InstanceFilter, error) {
 	q := httpapi.QueryOf(r)
 	var f store.InstanceFilter
+	if err := checkServerQuery(r); err != nil { // 2.75, microversions_lists.go
+		return f, err
+	}
 	allTenants := false
 	if v, ok := q.Lookup("all_tenants"); ok {
 		allTenants = v == "" || truthy(v)
@@ -214,6 +217,9 @@ func (a *API) serverFilter(r *http.Request, c caller, detail bool) (store.Instan
 			b := truthy(v)
 			f.Deleted = &b
 		}
+	}
+	if err := serverFilters59(r, admin, &f); err != nil { // 2.66, 2.73, 2.83: microversions_lists.go
+		return f, err
 	}
 	return f, nil
 }

@@ -54,6 +54,9 @@ func parseServer(r *http.Request, b body) (serverRequest, error) {
 	if atLeast(r, 52) {
 		allowed = append(allowed, "tags")
 	}
+	if atLeast(r, 74) {
+		allowed = append(allowed, "host", "hypervisor_hostname")
+	}
 	if err := b.only("server", allowed...); err != nil {
 		return s, err
 	}
@@ -126,6 +129,9 @@ func parseServer(r *http.Request, b body) (serverRequest, error) {
 		if len(parts) > 2 {
 			s.node = parts[2]
 		}
+	}
+	if err := requestedDestination(r, b, &s); err != nil { // 2.74, microversions_servers.go
+		return s, err
 	}
 	minC, hasMin, err := b.intField("min_count", false, 1, 2147483647, true)
 	if err != nil {
@@ -293,6 +299,9 @@ func (a *API) create(r *http.Request, c caller, req serverRequest) (map[string]a
 	// Placement constraints.
 	if req.host != "" || req.node != "" {
 		if err := a.can(c, "os_compute_api:servers:create:forced_host", nil); err != nil {
+			return nil, err
+		}
+		if err := a.checkRequestedHost(r, req); err != nil { // 2.74, microversions_servers.go
 			return nil, err
 		}
 	}

@@ -22,5 +22,8 @@ func groupRules() []policy.Rule {
 	add(ag+"add_host", Admin, "POST /os-aggregates/{aggregate_id}/action (add_host)")
 	add(ag+"remove_host", Admin, "POST /os-aggregates/{aggregate_id}/action (remove_host)")
 	add(ag+"set_metadata", Admin, "POST /os-aggregates/{aggregate_id}/action (set_metadata)")
+	add(ag+"images", Admin, "POST /os-aggregates/{aggregate_id}/images")
+	add("os_compute_api:servers:topology:index", ReaderOrAdmin, "GET /servers/{server_id}/topology")
+	add("os_compute_api:servers:topology:host:index", Admin, "GET /servers/{server_id}/topology")
 	return rules
 }
