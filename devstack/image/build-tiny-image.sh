@@ -60,7 +60,7 @@ for m in drivers/input/evdev drivers/acpi/button; do
 done
 # the virtio NIC (eth0 on a flat network): virtio_pci and virtio_net with
 # their dependencies, in load order
-for m in drivers/virtio/virtio drivers/virtio/virtio_ring drivers/virtio/virtio_pci_modern_dev \
+for m in drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_modern_dev \
          drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci net/core/failover \
          drivers/net/net_failover drivers/net/virtio_net; do
   cp kernel/lib/modules/*/kernel/$m.ko initrd/lib/modules/
@@ -87,7 +87,7 @@ chmod +x /etc/acpi/PWRF/00000080
 # acpid opens the event devices it finds at start: wait for them
 i=0; while [ $i -lt 20 ] && ! ls /dev/input/event* >/dev/null 2>&1; do i=$((i + 1)); sleep 0.1; done
 acpid -c /etc/acpi -l /tmp/acpid.log
-for m in virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net virtio_blk; do
+for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net virtio_blk; do
   insmod /lib/modules/$m.ko 2>/dev/null
 done
 # a virtio NIC (PCI 1af4:1000 or 1af4:1041) shows up as eth0 shortly after
