@@ -148,6 +148,13 @@ func (a *API) externalEvents(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		e.view["code"] = http.StatusOK
+		if e.ev.Name == "volume-extended" {
+			// nova records the action the host's event is filed under
+			act := a.action(r, c, "extend_volume")
+			if _, err := a.store.CreateAction(ctx, in.UUID, act); err != nil {
+				a.log.WarnContext(ctx, "cannot record the extend_volume action", "instance", in.UUID, "error", err.Error())
+			}
+		}
 		args := byHost[in.Host]
 		if args == nil {
 			args = &computeapi.ExternalInstanceEventArgs{Events: map[string][]computeapi.InstanceEvent{}}
