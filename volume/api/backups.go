@@ -20,12 +20,13 @@ import (
 	"github.com/gostack/gostack/volume/store"
 )
 
-// backupRoutes adds the backups API (export_record/import_record are not
-// served).
+// backupRoutes adds the backups API.
 func (a *API) backupRoutes(r chi.Router) {
 	r.Get("/backups", a.listBackups(false))
 	r.Get("/backups/detail", a.listBackups(true))
 	r.Post("/backups", a.createBackup)
+	r.Post("/backups/import_record", a.importBackup)
+	r.Get("/backups/{id}/export_record", a.exportBackup)
 	r.Get("/backups/{id}", a.showBackup)
 	r.With(microversion.Require(microversion.V(3, 9), microversion.Version{})).Put("/backups/{id}", a.updateBackup)
 	r.Delete("/backups/{id}", a.deleteBackup)

@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -382,4 +384,51 @@ func TestBackupFailures(t *testing.T) {
 	}
 	api.must(202, "DELETE", "/backups/"+id, "", nil)
 	api.waitGone("backups", id)
+}
+
+// TestBackupExportImport: an exported record imported under another id
+// (as tempest does) points at the same data and restores.
+func TestBackupExportImport(t *testing.T) {
+	api := adminSession(t)
+	vol := api.newVolume(map[string]any{"size": 1, "name": "backup-export"})
+	api.waitVolume(vol, "available")
+	writeRandom(t, vol, 0, 1<<20)
+	want := rbdHash(t, vol, 1<<30)
+	out := api.must(202, "POST", "/backups", "", map[string]any{"backup": map[string]any{"volume_id": vol}})
+	id := out["backup"].(map[string]any)["id"].(string)
+	t.Cleanup(func() { api.do("DELETE", "/backups/"+id, "", nil) })
+	api.waitBackup(id, "available")
+	rec := api.must(200, "GET", "/backups/"+id+"/export_record", "", nil)["backup-record"].(map[string]any)
+	if svc, _ := rec["backup_service"].(string); !strings.HasPrefix(svc, "cinder.backup.drivers") {
+		t.Errorf("backup_service %q", svc)
+	}
+	raw, err := base64.StdEncoding.DecodeString(rec["backup_url"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatalf("backup_url is not base64 JSON: %v", err)
+	}
+	if code, _ := api.do("POST", "/backups/import_record", "", map[string]any{"backup-record": rec}); code != 400 {
+		t.Errorf("import of an existing backup id: %d, want 400", code)
+	}
+	newID := "0e6d2b1c-7a4f-4c3e-9b8a-" + fmt.Sprintf("%012d", time.Now().UnixNano()%1e12)
+	m["id"] = newID
+	b, _ := json.Marshal(m)
+	imp := api.must(201, "POST", "/backups/import_record", "", map[string]any{"backup-record": map[string]any{
+		"backup_service": rec["backup_service"], "backup_url": base64.StdEncoding.EncodeToString(b)}})
+	if imp["backup"].(map[string]any)["id"] != newID {
+		t.Fatalf("import answered %v", imp)
+	}
+	t.Cleanup(func() { api.do("DELETE", "/backups/"+newID, "", nil) })
+	api.waitBackup(newID, "available")
+	res := api.must(202, "POST", "/backups/"+newID+"/restore", "", map[string]any{"restore": map[string]any{}})["restore"].(map[string]any)
+	nv := res["volume_id"].(string)
+	t.Cleanup(func() { api.do("DELETE", "/volumes/"+nv, "", nil) })
+	api.waitBackup(newID, "available")
+	api.waitVolume(nv, "available")
+	if got := rbdHash(t, nv, 1<<30); got != want {
+		t.Errorf("volume restored from the imported record differs")
+	}
 }

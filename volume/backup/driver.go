@@ -67,6 +67,8 @@ type Driver interface {
 	// chain's image belongs to (no incremental depends on it any more).
 	// src names the volume whose SourceSnap to drop, if it still exists.
 	Delete(ctx context.Context, r Record, base bool, src Source) error
+	// Check says whether a backup's data exists (an imported record).
+	Check(ctx context.Context, r Record) error
 	// Abandon removes whatever an interrupted Backup of j may have left.
 	Abandon(ctx context.Context, j Job) error
 	// Close releases the driver's connections.

@@ -44,6 +44,34 @@ func (m *Manager) Register(s *rpc.Server) {
 	s.Register(rpcapi.MethodCreateBackup, rpc.Handle(m.createBackup))
 	s.Register(rpcapi.MethodDeleteBackup, rpc.Handle(m.deleteBackup))
 	s.Register(rpcapi.MethodRestoreBackup, rpc.Handle(m.restoreBackup))
+	s.Register(rpcapi.MethodImportRecord, rpc.Handle(m.importRecord))
+}
+
+// importRecord makes an imported backup available once its data is found
+// in the backup pool, else error.
+func (m *Manager) importRecord(ctx context.Context, a rpcapi.BackupRef) (struct{}, error) {
+	b, err := m.db.GetBackup(ctx, a.BackupID)
+	if err != nil {
+		return struct{}{}, err
+	}
+	if b.Status != "creating" {
+		return struct{}{}, nil
+	}
+	rec, ok := ParseRecord(b.ServiceMetadata)
+	if !ok {
+		err = fault.New(fault.Invalid, "The imported backup record names no backup data.")
+	} else {
+		err = m.drv.Check(ctx, rec)
+	}
+	st := "available"
+	u := store.BackupUpdate{Status: &st}
+	if err != nil {
+		m.log.Error("import of a backup record failed", "backup", b.ID, "err", err)
+		st, why := "error", reason(err)
+		u = store.BackupUpdate{Status: &st, FailReason: &why}
+	}
+	m.setBackup(ctx, b.ID, u)
+	return struct{}{}, nil
 }
 
 // Run registers the service, recovers interrupted work and heartbeats

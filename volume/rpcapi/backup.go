@@ -43,3 +43,12 @@ func (c *Client) DeleteBackup(ctx context.Context, host, id string) error {
 func (c *Client) RestoreBackup(ctx context.Context, host, id, volumeID string, isNew bool) error {
 	return c.c.Cast(ctx, backupTarget(host), MethodRestoreBackup, RestoreBackup{BackupID: id, VolumeID: volumeID, VolumeIsNew: isNew})
 }
+
+// MethodImportRecord checks an imported backup's data and makes it
+// available.
+const MethodImportRecord = "import_record"
+
+// ImportRecord casts import_record.
+func (c *Client) ImportRecord(ctx context.Context, host, id string) error {
+	return c.c.Cast(ctx, backupTarget(host), MethodImportRecord, BackupRef{BackupID: id})
+}

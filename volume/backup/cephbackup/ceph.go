@@ -376,6 +376,20 @@ func (d *Driver) Delete(ctx context.Context, r backup.Record, base bool, s backu
 	return nil
 }
 
+// Check finds the backup's snapshot in the backup pool.
+func (d *Driver) Check(ctx context.Context, r backup.Record) error {
+	dst, err := d.dst(ctx)
+	if err != nil {
+		return err
+	}
+	spec := ceph.SnapSpec(d.cfg.Backup.Pool, r.Image, r.Snap)
+	ok, err := dst.Exists(ctx, spec)
+	if err == nil && !ok {
+		err = fault.New(fault.NotFound, "The data of the backup (RBD %s) does not exist.", spec)
+	}
+	return err
+}
+
 // Abandon removes a full backup's image and the source snapshots named
 // after the backup, whatever an interrupted Backup left.
 func (d *Driver) Abandon(ctx context.Context, j backup.Job) error {
