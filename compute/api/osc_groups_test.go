@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ import (
 // members run on one host.
 func TestOpenStackClientServerGroupsAndAggregates(t *testing.T) {
 	src := testenv.Require(t, "GOSTACK_TINY_IMAGE")
-	admin := testenv.OSC{T: t}
+	admin := steady{testenv.OSC{T: t}}
 	sfx := strings.ReplaceAll(time.Now().Format("150405.000"), ".", "")
 	flavor, image, zone, agg := "osc-gf-"+sfx, "osc-gimg-"+sfx, "oscz"+sfx, "osc-agg-"+sfx
 
@@ -39,7 +40,7 @@ func TestOpenStackClientServerGroupsAndAggregates(t *testing.T) {
 
 	admin.Run("flavor", "create", "--ram", "128", "--disk", "1", "--vcpus", "1", flavor)
 	t.Cleanup(func() { admin.Quietly("flavor", "delete", flavor) })
-	user := newProjectUser(t, admin, "osc-grp-"+sfx, "member")
+	user := steady{newProjectUser(t, admin.OSC, "osc-grp-"+sfx, "member")}
 	img := user.JSON("image", "create", "--file", src, "--disk-format", "raw", "--container-format", "bare", image)
 	imageID := img["id"].(string)
 	t.Cleanup(func() { admin.Quietly("image", "delete", imageID) })
@@ -156,7 +157,7 @@ func TestOpenStackClientServerGroupsAndAggregates(t *testing.T) {
 
 // maxVersion is the minor of the compute API's maximum microversion.
 func maxVersion(t *testing.T) int {
-	out := testenv.OSC{T: t}.Run("versions", "show", "--service", "compute", "--status", "CURRENT", "-f", "value", "-c", "Max Microversion")
+	out := steady{testenv.OSC{T: t}}.Run("versions", "show", "--service", "compute", "--status", "CURRENT", "-f", "value", "-c", "Max Microversion")
 	var minor int
 	if _, rest, ok := strings.Cut(strings.TrimSpace(out), "."); ok {
 		for _, c := range rest {
@@ -167,4 +168,42 @@ func maxVersion(t *testing.T) int {
 		}
 	}
 	return minor
+}
+
+// steady runs the client like testenv.OSC, again (up to five times) when
+// it could not reach the identity service: other work on the shared dev
+// cloud restarts keystone for a second or two now and then. Only failures
+// before the request was served are retried, so nothing is done twice.
+type steady struct{ testenv.OSC }
+
+func transient(out string) bool {
+	return strings.Contains(out, "Unable to establish connection to http://127.0.0.1:5000") ||
+		strings.Contains(out, "The Keystone service is temporarily unavailable")
+}
+
+func (o steady) Run(args ...string) string {
+	o.T.Helper()
+	if _, err := exec.LookPath("openstack"); err != nil {
+		o.T.Fatalf("the openstack client is not installed: %v", err)
+	}
+	for attempt := 1; ; attempt++ {
+		out, err := o.Cmd(args...).CombinedOutput()
+		if err == nil {
+			return string(out)
+		}
+		if attempt >= 5 || !transient(string(out)) {
+			o.T.Fatalf("openstack %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		time.Sleep(3 * time.Second)
+	}
+}
+
+func (o steady) JSON(args ...string) map[string]any {
+	o.T.Helper()
+	out := o.Run(append(args, "-f", "json")...)
+	var m map[string]any
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		o.T.Fatalf("openstack %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return m
 }

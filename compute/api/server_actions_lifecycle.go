@@ -257,7 +257,12 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, c caller, ar
 		writeErr(w, r, err)
 		return
 	}
+	v.updateView = !atLeast(r, 75) // below 2.75 rebuild answers update's reduced view
 	server := a.serverView(r, v, in)
+	if err := a.addServerGroups(r, server, in); err != nil { // 2.71, microversions_servers.go
+		writeErr(w, r, err)
+		return
+	}
 	if a.set.EnableInstancePassword {
 		if pass == "" {
 			pass = randomString(12, "23456789abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ")
