@@ -22,7 +22,7 @@ import (
 
 // writeRandom writes n random bytes at off into volumes/volume-<id> as the
 // test's Ceph user, as a guest would.
-func writeRandom(t *testing.T, id string, off int64, n int) {
+func writeRandom(t testing.TB, id string, off int64, n int) {
 	t.Helper()
 	conf, user := testenv.Ceph(t)
 	ctx := context.Background()
@@ -48,7 +48,7 @@ func writeRandom(t *testing.T, id string, off int64, n int) {
 
 // rbdHash is the SHA-256 of `rbd export volumes/volume-<id>`'s first
 // size bytes.
-func rbdHash(t *testing.T, id string, size int64) string {
+func rbdHash(t testing.TB, id string, size int64) string {
 	t.Helper()
 	f := filepath.Join(t.TempDir(), "export")
 	testenv.RBD(t, "export", "--no-progress", "volumes/volume-"+id, f)

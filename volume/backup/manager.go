@@ -2,7 +2,6 @@ package backup
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -286,7 +285,7 @@ func (m *Manager) recover(ctx context.Context) {
 			}
 			m.releaseSource(ctx, b)
 			m.message(ctx, b.ProjectID, b.ID, message.ActionBackupCreate, message.DetailBackupCreateDriverError)
-			st, why := "error", reason(fmt.Errorf("cinder-backup restarted while the backup was being created"))
+			st, why := "error", reason(fault.New(fault.Unavailable, "cinder-backup restarted while the backup was being created; create the backup again."))
 			m.setBackup(ctx, b.ID, store.BackupUpdate{Status: &st, FailReason: &why})
 		case "restoring":
 			st := "available"
