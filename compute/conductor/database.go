@@ -40,6 +40,7 @@ func (m *Manager) instanceDestroy(ctx context.Context, a conductorapi.InstanceDe
 		m.log.WarnContext(ctx, "conductor: cannot mark instance cleaned", "instance", a.UUID, "error", err)
 	}
 	m.release(ctx, a.UUID)
+	m.releaseMoves(ctx, a.UUID)
 	return conductorapi.Empty{}, nil
 }
 

@@ -177,3 +177,30 @@ func (m *Manager) moveClaims(ctx context.Context, a conductorapi.MoveClaims) (co
 	}
 	return conductorapi.Empty{}, fault.New(fault.Invalid, "unknown move claims operation %q", a.Op)
 }
+
+// releaseMoves frees the claims the instance's unfinished migrations hold
+// (a server deleted in VERIFY_RESIZE keeps its source's claim under the
+// migration) and ends those migrations, as nova's confirm on delete.
+func (m *Manager) releaseMoves(ctx context.Context, uuid string) {
+	mc, err := m.moves()
+	if err != nil {
+		return
+	}
+	list, err := m.store.ListMigrations(ctx, store.MigrationFilter{InstanceUUID: uuid, InProgress: true, WithHidden: true})
+	if err != nil {
+		m.log.WarnContext(ctx, "conductor: cannot list the migrations of a deleted instance", "instance", uuid, "error", err)
+		return
+	}
+	for _, mig := range list {
+		if err := mc.Release(ctx, mig.UUID); err != nil {
+			m.log.ErrorContext(ctx, "conductor: cannot release a migration's claim", "migration", mig.UUID, "error", err)
+		}
+		st := objects.MigrationError
+		if mig.Status == objects.MigrationFinished {
+			st = objects.MigrationConfirmed
+		}
+		if _, err := m.store.UpdateMigration(ctx, mig.ID, store.MigrationUpdate{Status: &st}); err != nil {
+			m.log.WarnContext(ctx, "conductor: cannot end a deleted instance's migration", "migration", mig.UUID, "error", err)
+		}
+	}
+}

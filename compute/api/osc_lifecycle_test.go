@@ -1,0 +1,351 @@
+package api_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gostack/gostack/services/testenv"
+)
+
+// The server lifecycle after the first boot (issue 7), with the real
+// openstack client against the dev cloud: createImage and a boot from the
+// snapshot, rebuild, resize with confirm and revert, the resize failures,
+// shelve/unshelve and rescue/unrescue; and no RBD image left behind.
+
+// lifecycleEnv is one test's project user, image and flavor.
+type lifecycleEnv struct {
+	t      *testing.T
+	admin  testenv.OSC
+	user   testenv.OSC
+	sfx    string
+	image  string // the tiny image's id
+	flavor string // 128 MB, 1 GB disk
+}
+
+func newLifecycleEnv(t *testing.T, name string) *lifecycleEnv {
+	t.Helper()
+	src := testenv.Require(t, "GOSTACK_TINY_IMAGE")
+	e := &lifecycleEnv{t: t, admin: testenv.OSC{T: t}}
+	e.sfx = strings.ReplaceAll(time.Now().Format("150405.000"), ".", "")
+	e.user = newProjectUser(t, e.admin, "lc-"+name+"-"+e.sfx, "member")
+	e.flavor = e.newFlavor("f1", "--ram", "128", "--disk", "1", "--vcpus", "1")
+	img := e.user.JSON("image", "create", "--file", src, "--disk-format", "raw", "--container-format", "bare", "lc-img-"+e.sfx)
+	e.image = img["id"].(string)
+	t.Cleanup(func() { e.admin.Quietly("image", "delete", e.image) })
+	return e
+}
+
+func (e *lifecycleEnv) newFlavor(name string, args ...string) string {
+	e.t.Helper()
+	full := "lc-" + name + "-" + e.sfx
+	e.admin.Run(append(append([]string{"flavor", "create"}, args...), full)...)
+	e.t.Cleanup(func() { e.admin.Quietly("flavor", "delete", full) })
+	return full
+}
+
+// boot creates a server and waits for its boot marker on the console.
+func (e *lifecycleEnv) boot(name, image, flavor string) string {
+	e.t.Helper()
+	created := e.user.JSON("--os-compute-api-version", "2.37", "server", "create", "--image", image, "--flavor", flavor,
+		"--network", "none", "--wait", "lc-"+name+"-"+e.sfx)
+	id := created["id"].(string)
+	e.t.Cleanup(func() { e.admin.Quietly("server", "delete", "--wait", id) })
+	if created["status"] != "ACTIVE" {
+		e.t.Fatalf("server create --wait: %v", created)
+	}
+	poll(e.t, "the boot marker of "+name, 3*time.Minute, func() bool { return strings.Contains(e.console(id), "tinyvm booted") })
+	return id
+}
+
+func (e *lifecycleEnv) console(id string) string { return e.user.Run("console", "log", "show", id) }
+
+func (e *lifecycleEnv) show(id string) map[string]any { return e.admin.JSON("server", "show", id) }
+
+func (e *lifecycleEnv) waitStatus(id, want string, d time.Duration) map[string]any {
+	e.t.Helper()
+	var last map[string]any
+	poll(e.t, id+" "+want, d, func() bool {
+		last = e.show(id)
+		if last["status"] == "ERROR" && want != "ERROR" {
+			e.t.Fatalf("server %s went to ERROR waiting for %s: %v", id, want, last["fault"])
+		}
+		return last["status"] == want && last["OS-EXT-STS:task_state"] == nil
+	})
+	return last
+}
+
+// flavorName is the flavor server show names ("name (id)" or the name).
+func flavorName(s map[string]any) string {
+	f, _ := s["flavor"].(string)
+	name, _, _ := strings.Cut(f, " (")
+	return name
+}
+
+// freshBootAfter is true once the console shows a boot after before.
+func (e *lifecycleEnv) freshBootAfter(id, before string) func() bool {
+	return func() bool {
+		now := e.console(id)
+		if !strings.Contains(now, "tinyvm booted") {
+			return false
+		}
+		return strings.Count(now, "tinyvm booted") > strings.Count(before, "tinyvm booted") || lastUptime(now) < lastUptime(before)
+	}
+}
+
+// failedResize waits until a resize that failed is over: the server ACTIVE
+// with no task and its newest migration in error. It returns the server
+// and the fault of the resize action, as the action's events show it
+// (server show shows a fault only for ERROR servers, as upstream).
+func (e *lifecycleEnv) failedResize(id string) (map[string]any, string) {
+	e.t.Helper()
+	var s map[string]any
+	poll(e.t, "the failed resize to end", 3*time.Minute, func() bool {
+		s = e.show(id)
+		migs := e.admin.Run("server", "migration", "list", "--server", id, "-f", "value", "-c", "Status")
+		first, _, _ := strings.Cut(strings.TrimSpace(migs), "\n")
+		return s["status"] == "ACTIVE" && s["OS-EXT-STS:task_state"] == nil && first == "error"
+	})
+	var req string
+	for _, line := range strings.Split(e.user.Run("server", "event", "list", id, "-f", "value", "-c", "Request ID", "-c", "Action", "-c", "Message"), "\n") {
+		if f := strings.Fields(line); len(f) == 3 && f[1] == "resize" && f[2] == "Error" {
+			req = f[0]
+		}
+	}
+	if req == "" {
+		e.t.Fatalf("no resize action in Error for %s", id)
+	}
+	return s, e.admin.Run("server", "event", "show", id, req, "-f", "json")
+}
+
+// rbdLeft fails the test if a pool still holds an image whose name
+// contains one of ids.
+func rbdLeft(t *testing.T, ids ...string) {
+	t.Helper()
+	for _, pool := range []string{"vms", "images"} {
+		out := testenv.RBD(t, "ls", pool)
+		for _, id := range ids {
+			if strings.Contains(out, id) {
+				t.Errorf("pool %s still holds an image of %s:\n%s", pool, id, out)
+			}
+		}
+	}
+}
+
+// TestOSCLifecycleSnapshotAndRebuild: `server image create` of an
+// image-backed server makes an active Glance image whose data is a
+// flattened RBD copy in the images pool, a new server boots from it, and
+// `server rebuild --image` makes the root disk anew (fresh boot marker,
+// same id, new image).
+func TestOSCLifecycleSnapshotAndRebuild(t *testing.T) {
+	e := newLifecycleEnv(t, "snap")
+	id := e.boot("vm", e.image, e.flavor)
+
+	snap := e.user.JSON("server", "image", "create", "--name", "lc-snap-"+e.sfx, "--wait", id)
+	snapID := snap["id"].(string)
+	t.Cleanup(func() { e.admin.Quietly("image", "delete", snapID) })
+	if snap["status"] != "active" {
+		t.Fatalf("snapshot image: %v", snap)
+	}
+	props, _ := snap["properties"].(map[string]any)
+	if props["image_type"] != "snapshot" || props["instance_uuid"] != id || props["base_image_ref"] != e.image {
+		t.Errorf("snapshot properties: %v", props)
+	}
+	info := testenv.RBD(t, "info", "images/"+snapID)
+	if strings.Contains(info, "parent:") {
+		t.Errorf("images/%s is not flattened:\n%s", snapID, info)
+	}
+	if s := e.show(id); s["status"] != "ACTIVE" || s["OS-EXT-STS:task_state"] != nil {
+		t.Errorf("server after the snapshot: %v %v", s["status"], s["OS-EXT-STS:task_state"])
+	}
+
+	// The snapshot boots.
+	id2 := e.boot("from-snap", snapID, e.flavor)
+	if p, ok := rbdParent(t, id2+"_disk"); !ok || p.Pool != "images" || p.Image != snapID {
+		t.Errorf("vms/%s_disk parent = %+v (%v), want images/%s@snap", id2, p, ok, snapID)
+	}
+	e.user.Run("server", "delete", "--wait", id2)
+
+	// Rebuild from the snapshot: same server, new image, fresh boot.
+	before := e.console(id)
+	e.user.Run("server", "rebuild", "--image", snapID, "--wait", id)
+	s := e.waitStatus(id, "ACTIVE", 3*time.Minute)
+	if img, _ := s["image"].(string); !strings.Contains(img, snapID) {
+		t.Errorf("server image after rebuild: %v", s["image"])
+	}
+	poll(t, "a fresh boot marker after rebuild", 3*time.Minute, e.freshBootAfter(id, before))
+	if p, ok := rbdParent(t, id+"_disk"); !ok || p.Image != snapID {
+		t.Errorf("vms/%s_disk parent after rebuild = %+v, want images/%s@snap", id, p, snapID)
+	}
+	events := e.user.Run("server", "event", "list", id, "-f", "value", "-c", "Action")
+	for _, a := range []string{"createImage", "rebuild"} {
+		if !strings.Contains(events, a) {
+			t.Errorf("server event list lacks %s:\n%s", a, events)
+		}
+	}
+
+	e.user.Run("server", "delete", "--wait", id)
+	e.user.Run("image", "delete", snapID)
+	rbdLeft(t, id, id2, snapID)
+}
+
+// TestOSCLifecycleResize: resize + --confirm and resize + --revert with
+// the flavor shown at each step; the refusals (smaller disk, same flavor:
+// 400) and two failed resizes (the hypervisor refuses to shrink the
+// ephemeral disk; no host has the memory) that leave the server ACTIVE on
+// its old flavor with a fault, and nothing orphaned.
+func TestOSCLifecycleResize(t *testing.T) {
+	e := newLifecycleEnv(t, "resize")
+	big := e.newFlavor("f2", "--ram", "192", "--disk", "2", "--vcpus", "1")
+	bigger := e.newFlavor("f3", "--ram", "256", "--disk", "3", "--vcpus", "2")
+	id := e.boot("vm", e.image, e.flavor)
+
+	// resize + confirm
+	before := e.console(id)
+	e.user.Run("server", "resize", "--flavor", big, "--wait", id)
+	s := e.waitStatus(id, "VERIFY_RESIZE", 3*time.Minute)
+	if flavorName(s) != big {
+		t.Errorf("flavor during VERIFY_RESIZE = %q, want %s", s["flavor"], big)
+	}
+	poll(t, "a boot on the new flavor", 3*time.Minute, e.freshBootAfter(id, before))
+	if out := testenv.RBD(t, "info", "vms/"+id+"_disk"); !strings.Contains(out, "size 2 GiB") {
+		t.Errorf("root disk after resize:\n%s", out)
+	}
+	migs := e.admin.Run("server", "migration", "list", "--server", id, "-f", "value", "-c", "Status", "-c", "Type")
+	if !strings.Contains(migs, "finished") {
+		t.Errorf("os-migrations during VERIFY_RESIZE:\n%s", migs)
+	}
+	e.user.Run("server", "resize", "confirm", id)
+	s = e.waitStatus(id, "ACTIVE", 2*time.Minute)
+	if flavorName(s) != big {
+		t.Errorf("flavor after confirm = %q, want %s", s["flavor"], big)
+	}
+	if out := testenv.RBD(t, "snap", "ls", "vms/"+id+"_disk"); strings.Contains(out, "nova-resize") {
+		t.Errorf("the revert point outlived the confirm:\n%s", out)
+	}
+
+	// resize + revert: back to the confirmed flavor and disk
+	e.user.Run("server", "resize", "--flavor", bigger, "--wait", id)
+	s = e.waitStatus(id, "VERIFY_RESIZE", 3*time.Minute)
+	if flavorName(s) != bigger {
+		t.Errorf("flavor during the second VERIFY_RESIZE = %q, want %s", s["flavor"], bigger)
+	}
+	e.user.Run("server", "resize", "revert", id)
+	s = e.waitStatus(id, "ACTIVE", 3*time.Minute)
+	if flavorName(s) != big {
+		t.Errorf("flavor after revert = %q, want %s", s["flavor"], big)
+	}
+	if out := testenv.RBD(t, "info", "vms/"+id+"_disk"); !strings.Contains(out, "size 2 GiB") {
+		t.Errorf("root disk after revert:\n%s", out)
+	}
+	migs = e.admin.Run("server", "migration", "list", "--server", id, "-f", "value", "-c", "Status")
+	if strings.Count(migs, "confirmed") != 1 || strings.Count(migs, "reverted") != 1 {
+		t.Errorf("migrations after confirm and revert:\n%s", migs)
+	}
+
+	// Refusals: a smaller disk, the same flavor.
+	if out := e.user.Fail("server", "resize", "--flavor", e.flavor, id); !strings.Contains(out, "Resize to a smaller disk is not allowed") || !strings.Contains(out, "400") {
+		t.Errorf("resize to a smaller disk:\n%s", out)
+	}
+	if out := e.user.Fail("server", "resize", "--flavor", big, id); !strings.Contains(out, "must change flavor") {
+		t.Errorf("resize to the same flavor:\n%s", out)
+	}
+
+	// A resize no host has the memory for: NoValidHost, ACTIVE, old flavor, fault.
+	huge := e.newFlavor("huge", "--ram", "4000000", "--disk", "3", "--vcpus", "1")
+	e.user.Run("server", "resize", "--flavor", huge, id)
+	s, fault := e.failedResize(id)
+	if !strings.Contains(fault, "No valid host") {
+		t.Errorf("the failed resize's events do not say why:\n%s", fault)
+	}
+	if flavorName(s) != big {
+		t.Errorf("flavor after a failed resize = %q, want %s", s["flavor"], big)
+	}
+	e.user.Run("server", "delete", "--wait", id)
+	rbdLeft(t, id)
+}
+
+// TestOSCLifecycleFailedResize: the hypervisor refuses a resize that
+// would shrink the ephemeral disk (nova's "Unable to resize disk down"):
+// the server is ACTIVE again on its old flavor, with a fault, its guest
+// running, and no revert point, claim or image left behind.
+func TestOSCLifecycleFailedResize(t *testing.T) {
+	e := newLifecycleEnv(t, "fail")
+	withEph := e.newFlavor("eph", "--ram", "128", "--disk", "1", "--ephemeral", "1", "--vcpus", "1")
+	noEph := e.newFlavor("noeph", "--ram", "192", "--disk", "2", "--vcpus", "1")
+	id := e.boot("vm", e.image, withEph)
+	before := e.console(id)
+	e.user.Run("server", "resize", "--flavor", noEph, id)
+	s, fault := e.failedResize(id)
+	if !strings.Contains(fault, "Unable to resize disk down") {
+		t.Errorf("the refused resize's events do not say why:\n%s", fault)
+	}
+	if flavorName(s) != withEph {
+		t.Errorf("flavor after the refused resize = %q, want %s", s["flavor"], withEph)
+	}
+	if s["OS-EXT-STS:power_state"] != "Running" && s["OS-EXT-STS:power_state"] != float64(1) {
+		t.Errorf("power state after the refused resize: %v", s["OS-EXT-STS:power_state"])
+	}
+	if out := testenv.RBD(t, "snap", "ls", "vms/"+id+"_disk"); strings.Contains(out, "nova-resize") {
+		t.Errorf("a revert point is left:\n%s", out)
+	}
+	_ = before
+	e.user.Run("server", "delete", "--wait", id)
+	rbdLeft(t, id)
+}
+
+// TestOSCLifecycleShelveAndRescue: shelve keeps the disk in the
+// <name>-shelved image and offloads the server (no guest, no disk),
+// unshelve boots it from that image and deletes it; rescue boots the
+// server from its image with its disk attached second (RESCUE, an
+// adminPass), unrescue boots it from its own disk.
+func TestOSCLifecycleShelveAndRescue(t *testing.T) {
+	e := newLifecycleEnv(t, "shelve")
+	id := e.boot("vm", e.image, e.flavor)
+	name := "lc-vm-" + e.sfx
+
+	e.user.Run("server", "shelve", id)
+	s := e.waitStatus(id, "SHELVED_OFFLOADED", 3*time.Minute)
+	if h := s["OS-EXT-SRV-ATTR:host"]; h != nil && h != "" {
+		t.Errorf("an offloaded server has host %v", h)
+	}
+	shelved := e.user.JSON("image", "show", name+"-shelved")
+	shelvedID := shelved["id"].(string)
+	if shelved["status"] != "active" {
+		t.Errorf("shelved image: %v", shelved)
+	}
+	if strings.Contains(virshDomains(t), id) {
+		t.Errorf("an offloaded server keeps its libvirt domain")
+	}
+	if out := testenv.RBD(t, "ls", "vms"); strings.Contains(out, id) {
+		t.Errorf("an offloaded server keeps its disks:\n%s", out)
+	}
+
+	before := e.console(id)
+	_ = before
+	e.user.Run("server", "unshelve", id)
+	e.waitStatus(id, "ACTIVE", 4*time.Minute)
+	poll(t, "the boot marker after unshelve", 3*time.Minute, func() bool { return strings.Contains(e.console(id), "tinyvm booted") })
+	poll(t, "the shelved image deleted", time.Minute, func() bool {
+		return !strings.Contains(e.user.Run("image", "list", "-f", "value", "-c", "ID"), shelvedID)
+	})
+
+	// rescue / unrescue
+	before = e.console(id)
+	out := e.user.Run("server", "rescue", id)
+	_ = out
+	e.waitStatus(id, "RESCUE", 3*time.Minute)
+	if out := testenv.RBD(t, "ls", "vms"); !strings.Contains(out, id+"_disk.rescue") {
+		t.Errorf("no rescue disk:\n%s", out)
+	}
+	poll(t, "the rescue boot", 3*time.Minute, e.freshBootAfter(id, before))
+	before = e.console(id)
+	e.user.Run("server", "unrescue", id)
+	e.waitStatus(id, "ACTIVE", 3*time.Minute)
+	poll(t, "the boot after unrescue", 3*time.Minute, e.freshBootAfter(id, before))
+	if out := testenv.RBD(t, "ls", "vms"); strings.Contains(out, id+"_disk.rescue") {
+		t.Errorf("the rescue disk outlived unrescue:\n%s", out)
+	}
+	e.user.Run("server", "delete", "--wait", id)
+	rbdLeft(t, id, shelvedID)
+}
