@@ -233,6 +233,7 @@ func (a *API) routes(r chi.Router) {
 	r.Get("/servers/{server_id}/os-server-password", a.showServerPassword)
 	r.Delete("/servers/{server_id}/os-server-password", a.clearServerPassword)
 	a.imageRoutes(r)
+	r.Get("/servers/{server_id}/diagnostics", a.showDiagnostics)
 	a.consoleRoutes(r)
 	a.liveMigrationRoutes(r)
 	a.migrationRoutes(r)

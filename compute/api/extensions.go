@@ -53,6 +53,7 @@ var extensions = []extension{
 	{"os-quota-class-sets", "QuotaClasses", "Quota classes."},
 	{"os-quota-sets", "Quotas", "Quotas."},
 	{"os-remote-consoles", "RemoteConsoles", "Remote consoles through a proxy."},
+	{"os-server-diagnostics", "ServerDiagnostics", "Server diagnostics for admins."},
 	{"os-server-groups", "ServerGroups", "Server groups."},
 	{"server-metadata", "ServerMetadata", "Server metadata."},
 	{"os-server-password", "ServerPassword", "Server password."},

@@ -181,6 +181,10 @@ func TestOpenStackClientCompute(t *testing.T) {
 			t.Errorf("hypervisor show has no uptime: %v", show)
 		}
 	}
+	// The admin reads the guest's counters (libvirt's, before 2.48).
+	if diag := admin.JSON("server", "show", "--diagnostics", id); diag["memory"] == nil || diag["cpu0_time"] == nil {
+		t.Errorf("server show --diagnostics: %v", diag)
+	}
 	if out := admin.Run("compute", "service", "list", "-f", "value", "-c", "Binary", "-c", "State"); !strings.Contains(out, "nova-compute up") {
 		t.Errorf("compute service list:\n%s", out)
 	}

@@ -57,6 +57,7 @@ func (m *Manager) Register(srv *rpc.Server) {
 	srv.Register(computeapi.MethodGetConsoleOutput, rpc.Handle(m.getConsoleOutput))
 	srv.Register(computeapi.MethodGetHostUptime, rpc.Handle(m.getHostUptime))
 	srv.Register(computeapi.MethodGetVNCConsole, rpc.Handle(m.getVNCConsole))
+	srv.Register(computeapi.MethodGetInstanceDiagnostics, rpc.Handle(m.getInstanceDiagnostics))
 	m.registerLifecycle(srv)
 	srv.Register(computeapi.MethodAttachVolume, rpc.Handle(m.attachVolume))
 	srv.Register(computeapi.MethodDetachVolume, rpc.Handle(m.detachVolume))

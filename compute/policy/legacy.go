@@ -23,5 +23,6 @@ func legacyRules() []policy.Rule {
 	add("os_compute_api:extensions", Anyone, "GET /extensions")
 	add("os_compute_api:os-server-password:show", ReaderOrAdmin, "GET /servers/{server_id}/os-server-password")
 	add("os_compute_api:os-server-password:clear", MemberOrAdmin, "DELETE /servers/{server_id}/os-server-password")
+	add("os_compute_api:os-server-diagnostics", Admin, "GET /servers/{server_id}/diagnostics")
 	return rules
 }
