@@ -264,9 +264,9 @@ func (a *API) createBackup(w http.ResponseWriter, r *http.Request) {
 			}
 		} else {
 			st, prev := "backing-up", b.PreviousStatus
-			if _, err := tx.UpdateVolume(ctx, v.ID, []string{v.Status}, store.VolumeUpdate{Status: &st, PreviousStatus: &prev}); err != nil {
+			if cur, err := tx.UpdateVolume(ctx, v.ID, []string{v.Status}, store.VolumeUpdate{Status: &st, PreviousStatus: &prev}); err != nil {
 				if fault.KindOf(err) == fault.Invalid {
-					return fault.New(fault.Invalid, "Invalid volume: Volume to be backed up must be available or in-use, but the current status is \"%s\".", "changing")
+					return fault.New(fault.Invalid, "Invalid volume: Volume to be backed up must be available or in-use, but the current status is \"%s\".", cur.Status)
 				}
 				return err
 			}
