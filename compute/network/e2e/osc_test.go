@@ -1,0 +1,220 @@
+package e2e
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gostack/gostack/services/testenv"
+)
+
+// newProjectUser makes a project and a member user of it, removed when
+// the test ends, and returns the client acting as that user.
+func newProjectUser(t *testing.T, admin testenv.OSC, name string) testenv.OSC {
+	t.Helper()
+	pw := "pw-" + name
+	admin.Run("project", "create", name)
+	admin.Run("user", "create", "--password", pw, "--project", name, name)
+	admin.Run("role", "add", "--project", name, "--user", name, "member")
+	t.Cleanup(func() { admin.Quietly("user", "delete", name); admin.Quietly("project", "delete", name) })
+	return testenv.OSC{T: t, Env: map[string]string{"OS_USERNAME": name, "OS_PASSWORD": pw, "OS_PROJECT_NAME": name}}
+}
+
+// poll calls fn until it returns true or the deadline passes.
+func poll(t *testing.T, what string, d time.Duration, fn func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !fn() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", d, what)
+		}
+		time.Sleep(2 * time.Second)
+	}
+}
+
+// userData writes a tiny-image user data script (run from the config
+// drive at boot) that listens on TCP 22 and keeps pinging peer, printing
+// "tinyvm ping <peer> ok" on the console for each answered ping.
+func userData(t *testing.T, peer string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "user-data")
+	script := fmt.Sprintf(`#!/bin/sh
+nc -ll -p 22 -e /bin/echo tinyvm-ssh-banner &
+while true; do
+  if ping -c 1 -W 2 %[1]s >/dev/null 2>&1; then echo "tinyvm ping %[1]s ok"; fi
+  sleep 2
+done
+`, peer)
+	if err := os.WriteFile(p, []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// addressOn returns the server's fixed address on network net from
+// `openstack server show` ("addresses": {"private": ["10.252.0.12"]} in
+// OSC 6's JSON), or "".
+func addressOn(s map[string]any, network string) string {
+	switch a := s["addresses"].(type) {
+	case map[string]any:
+		list, _ := a[network].([]any)
+		for _, x := range list {
+			switch v := x.(type) {
+			case string:
+				return v
+			case map[string]any:
+				if s, _ := v["addr"].(string); s != "" {
+					return s
+				}
+			}
+		}
+	case string: // older OSC: "private=10.252.0.12"
+		if m := regexp.MustCompile(regexp.QuoteMeta(network) + `=([0-9.]+)`).FindStringSubmatch(a); m != nil {
+			return m[1]
+		}
+	}
+	return ""
+}
+
+// tcpBanner connects to addr:22 from the host (the bridge's gateway
+// address) and returns what the guest's listener says, or the error.
+func tcpBanner(addr string) (string, error) {
+	c, err := net.DialTimeout("tcp", net.JoinHostPort(addr, "22"), 3*time.Second)
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	b, err := io.ReadAll(io.LimitReader(c, 256))
+	if len(b) > 0 {
+		err = nil
+	}
+	return strings.TrimSpace(string(b)), err
+}
+
+// TestOpenStackClientFlatNetwork boots two servers on the default
+// network `private` with the real client, as a member of a new project:
+// they get distinct addresses by DHCP, ping each other (their default
+// security group admits its members), show their address in `server
+// show` and their port in `port list --server`; a rule opening TCP 22
+// lets the host connect to a guest's listener, which it could not
+// before.
+func TestOpenStackClientFlatNetwork(t *testing.T) {
+	src := testenv.Require(t, "GOSTACK_TINY_IMAGE")
+	admin := testenv.OSC{T: t}
+	sfx := strings.ReplaceAll(time.Now().Format("150405.000"), ".", "")
+	flavor, image := "net-f-"+sfx, "net-img-"+sfx
+	admin.Run("flavor", "create", "--ram", "128", "--disk", "1", "--vcpus", "1", flavor)
+	t.Cleanup(func() { admin.Quietly("flavor", "delete", flavor) })
+	img := admin.JSON("image", "create", "--file", src, "--disk-format", "raw", "--container-format", "bare", "--public", image)
+	imageID := img["id"].(string)
+	t.Cleanup(func() { admin.Quietly("image", "delete", imageID) })
+	user := newProjectUser(t, admin, "net-"+sfx)
+
+	// B's port first, so A knows whom to ping.
+	portB := user.JSON("port", "create", "--network", "private", "net-pb-"+sfx)
+	portBID := portB["id"].(string)
+	t.Cleanup(func() { user.Quietly("port", "delete", portBID) })
+	ipB := fixedIP(t, portB)
+
+	a := user.JSON("server", "create", "--image", imageID, "--flavor", flavor, "--network", "private",
+		"--config-drive", "true", "--user-data", userData(t, ipB), "--wait", "net-a-"+sfx)
+	idA := a["id"].(string)
+	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", idA) })
+	if a["status"] != "ACTIVE" {
+		t.Fatalf("server A: %v", a)
+	}
+	ipA := addressOn(user.JSON("server", "show", idA), "private")
+	if ipA == "" {
+		t.Fatalf("server show A lists no address on private: %v", user.JSON("server", "show", idA))
+	}
+	b := user.JSON("server", "create", "--image", imageID, "--flavor", flavor, "--port", portBID,
+		"--config-drive", "true", "--user-data", userData(t, ipA), "--wait", "net-b-"+sfx)
+	idB := b["id"].(string)
+	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", idB) })
+	if b["status"] != "ACTIVE" {
+		t.Fatalf("server B: %v", b)
+	}
+	if got := addressOn(user.JSON("server", "show", idB), "private"); got != ipB {
+		t.Fatalf("server B shows address %q, want its port's %s", got, ipB)
+	}
+	if ipA == ipB {
+		t.Fatalf("both servers have address %s", ipA)
+	}
+	t.Logf("server A %s, server B %s", ipA, ipB)
+
+	t.Run("port list --server", func(t *testing.T) {
+		user, admin := testenv.OSC{T: t, Env: user.Env}, testenv.OSC{T: t}
+		out := user.Run("port", "list", "--server", idA, "-f", "value", "-c", "ID", "-c", "Fixed IP Addresses")
+		if strings.Count(strings.TrimSpace(out), "\n") != 0 || !strings.Contains(out, ipA) {
+			t.Fatalf("port list --server A: want one port with %s:\n%s", ipA, out)
+		}
+		portA := strings.Fields(out)[0]
+		p := admin.JSON("port", "show", portA)
+		if p["device_id"] != idA || !strings.HasPrefix(fmt.Sprint(p["device_owner"]), "compute:") || p["binding_host_id"] == "" || p["binding_vif_type"] != "bridge" {
+			t.Errorf("port of A: device_id %v owner %v host %v vif %v", p["device_id"], p["device_owner"], p["binding_host_id"], p["binding_vif_type"])
+		}
+	})
+
+	t.Run("DHCP and ping", func(t *testing.T) {
+		for _, s := range []struct{ id, ip, peer string }{{idA, ipA, ipB}, {idB, ipB, ipA}} {
+			poll(t, "the console of "+s.ip+" to show its DHCP lease and a ping of "+s.peer, 4*time.Minute, func() bool {
+				// errors retried: the dev stack may restart a daemon meanwhile
+				out, _ := user.Cmd("console", "log", "show", s.id).Output()
+				log := string(out)
+				return strings.Contains(log, "tinyvm dhcp: eth0 "+s.ip+"/24 router 10.252.0.1") &&
+					strings.Contains(log, "tinyvm ping "+s.peer+" ok")
+			})
+		}
+	})
+
+	t.Run("security group opens TCP 22", func(t *testing.T) {
+		user := testenv.OSC{T: t, Env: user.Env}
+		// The default group admits its members only: the host is not one.
+		if got, err := tcpBanner(ipA); err == nil {
+			t.Fatalf("TCP 22 of %s answered %q before any rule allows it", ipA, got)
+		}
+		rule := user.JSON("security", "group", "rule", "create", "--ingress", "--protocol", "tcp", "--dst-port", "22",
+			"--remote-ip", "10.252.0.0/24", "default")
+		ruleID := rule["id"].(string)
+		var banner string
+		poll(t, "TCP 22 of "+ipA+" to answer once the rule exists", time.Minute, func() bool {
+			got, err := tcpBanner(ipA)
+			banner = got
+			return err == nil && got != ""
+		})
+		if banner != "tinyvm-ssh-banner" {
+			t.Errorf("TCP 22 answered %q", banner)
+		}
+		user.Run("security", "group", "rule", "delete", ruleID)
+		poll(t, "TCP 22 of "+ipA+" to be closed again once the rule is gone", time.Minute, func() bool {
+			_, err := tcpBanner(ipA)
+			return err != nil
+		})
+	})
+}
+
+// fixedIP is the first address of a port shown by OSC.
+func fixedIP(t *testing.T, port map[string]any) string {
+	t.Helper()
+	switch f := port["fixed_ips"].(type) {
+	case []any:
+		if len(f) > 0 {
+			if m, ok := f[0].(map[string]any); ok {
+				return m["ip_address"].(string)
+			}
+		}
+	case string:
+		if m := regexp.MustCompile(`ip_address='([0-9.]+)'`).FindStringSubmatch(f); m != nil {
+			return m[1]
+		}
+	}
+	t.Fatalf("port has no fixed IP: %v", port)
+	return ""
+}
