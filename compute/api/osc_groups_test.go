@@ -171,13 +171,13 @@ func maxVersion(t *testing.T) int {
 }
 
 // steady runs the client like testenv.OSC, again (up to five times) when
-// it could not reach the identity service: other work on the shared dev
-// cloud restarts keystone for a second or two now and then. Only failures
+// it could not reach a service: other work on the shared dev cloud
+// restarts keystone or nova-api for a second or two now and then. Only failures
 // before the request was served are retried, so nothing is done twice.
 type steady struct{ testenv.OSC }
 
 func transient(out string) bool {
-	return strings.Contains(out, "Unable to establish connection to http://127.0.0.1:5000") ||
+	return strings.Contains(out, "[Errno 111] Connection refused") ||
 		strings.Contains(out, "The Keystone service is temporarily unavailable")
 }
 
@@ -193,6 +193,18 @@ func (o steady) Run(args ...string) string {
 		}
 		if attempt >= 5 || !transient(string(out)) {
 			o.T.Fatalf("openstack %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		time.Sleep(3 * time.Second)
+	}
+}
+
+// Quietly is a cleanup: the outcome is ignored, but a refused connection
+// is tried again so the cloud is not left with the test's aggregate.
+func (o steady) Quietly(args ...string) {
+	for attempt := 1; attempt <= 5; attempt++ {
+		out, err := o.Cmd(args...).CombinedOutput()
+		if err == nil || !transient(string(out)) {
+			return
 		}
 		time.Sleep(3 * time.Second)
 	}
