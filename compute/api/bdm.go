@@ -283,6 +283,11 @@ func (a *API) planBoot(ctx context.Context, c caller, imageRef string, bdms []ob
 		}
 	}
 	sort.SliceStable(boots, func(i, j int) bool { return *boots[i].BootIndex < *boots[j].BootIndex })
+	if imageRef != "" && len(boots) > 0 && *boots[0].BootIndex == 0 && boots[0].DestinationType == objects.DestinationVolume {
+		// imageRef beside a root volume mapping (OSC --image with
+		// --block-device ...boot_index=0): the server boots from the volume.
+		imageRef = ""
+	}
 	// boot indexes run 0, 1, ... (the image root is 0 when imageRef is set)
 	next := 0
 	if imageRef != "" {
