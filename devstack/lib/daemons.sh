@@ -60,7 +60,10 @@ daemons_configure() {
 
 daemons_build() {
   log "build: go build ./cmd/... -> $BIN_DIR"
-  (cd "$REPO_DIR" && go build -tags pacific -o "$BIN_DIR/" ./cmd/...) || die "go build failed"
+  # -buildvcs=false: the commit id would otherwise be stamped into every
+  # binary, so any commit would change them all and restart every daemon;
+  # without it a daemon restarts only when its own code changed.
+  (cd "$REPO_DIR" && go build -buildvcs=false -tags pacific -o "$BIN_DIR/" ./cmd/...) || die "go build failed"
 }
 
 daemons_migrate() {
