@@ -66,12 +66,20 @@ func (m *Manager) rebuild(ctx context.Context, a computeapi.RebuildInstanceArgs)
 	if err := rb.Rebuild(ctx, spec, a.PreserveEphemeral); err != nil {
 		return err
 	}
+	vm := objects.VMActive
+	if a.Instance.VMState == objects.VMStopped {
+		// A stopped server stays stopped, as nova's rebuild.
+		if err := m.driver.PowerOff(ctx, uuid, 0); err != nil {
+			return err
+		}
+		vm = objects.VMStopped
+	}
 	power, err := m.powerState(ctx, uuid)
 	if err != nil {
 		power = objects.PowerNoState
 	}
 	launched := m.now().UTC()
-	_, err = m.update(ctx, uuid, conductorapi.Updates{VMState: ptr(objects.VMActive), TaskState: ptr(objects.TaskNone),
+	_, err = m.update(ctx, uuid, conductorapi.Updates{VMState: &vm, TaskState: ptr(objects.TaskNone),
 		PowerState: ptr(power), LaunchedAt: &launched}, TaskRebuildSpawning)
 	if err == nil {
 		m.log.InfoContext(ctx, "compute: instance rebuilt", "instance", uuid, "image", a.Image.ID)
