@@ -138,7 +138,7 @@ func TestOpenStackClientServerGroupsAndAggregates(t *testing.T) {
 	if a1["status"] != "ACTIVE" || a2["status"] != "ACTIVE" || hostOf(a1["id"].(string)) != hostOf(a2["id"].(string)) {
 		t.Errorf("affinity members: %v on %s, %v on %s", a1["status"], hostOf(a1["id"].(string)), a2["status"], hostOf(a2["id"].(string)))
 	}
-	if out := user.Run("server", "group", "list", "-f", "value", "-c", "Name", "-c", "Policies"); !strings.Contains(out, "osc-aff-"+sfx+" affinity") {
+	if out := user.Run("server", "group", "list", "-f", "value", "-c", "Name", "-c", "Policies"); !strings.Contains(out, "osc-aff-"+sfx+" ['affinity']") {
 		t.Errorf("server group list:\n%s", out)
 	}
 
