@@ -218,3 +218,85 @@ func fixedIP(t *testing.T, port map[string]any) string {
 	t.Fatalf("port has no fixed IP: %v", port)
 	return ""
 }
+
+// TestOpenStackClientAddressExhaustion fills a two-address range: the
+// server that finds no address is ERROR with neutron's message and no
+// port left behind; deleting a server frees its port and address for
+// the next one.
+func TestOpenStackClientAddressExhaustion(t *testing.T) {
+	src := testenv.Require(t, "GOSTACK_TINY_IMAGE")
+	admin := testenv.OSC{T: t}
+	sfx := strings.ReplaceAll(time.Now().Format("150405.000"), ".", "")
+	flavor, image, netName := "exh-f-"+sfx, "exh-img-"+sfx, "exh-net-"+sfx
+	admin.Run("flavor", "create", "--ram", "128", "--disk", "1", "--vcpus", "1", flavor)
+	t.Cleanup(func() { admin.Quietly("flavor", "delete", flavor) })
+	img := admin.JSON("image", "create", "--file", src, "--disk-format", "raw", "--container-format", "bare", "--public", image)
+	imageID := img["id"].(string)
+	t.Cleanup(func() { admin.Quietly("image", "delete", imageID) })
+	project := "exh-" + sfx
+	user := newProjectUser(t, admin, project)
+
+	// A flat network of the project with a subnet of two addresses and
+	// no gateway (nothing of it on the host).
+	n := admin.JSON("network", "create", "--project", project, "--provider-network-type", "flat",
+		"--provider-physical-network", "exh"+sfx, netName)
+	netID := n["id"].(string)
+	t.Cleanup(func() { admin.Quietly("network", "delete", netID) })
+	admin.Run("subnet", "create", "--network", netID, "--subnet-range", "10.253.7.0/29", "--gateway", "none",
+		"--allocation-pool", "start=10.253.7.2,end=10.253.7.3", "exh-sub-"+sfx)
+	ports := func() []string {
+		out := user.Run("port", "list", "--network", netID, "-f", "value", "-c", "ID")
+		return strings.Fields(out)
+	}
+
+	c := user.JSON("server", "create", "--image", imageID, "--flavor", flavor, "--network", netID, "--wait", "exh-c-"+sfx)
+	idC := c["id"].(string)
+	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", idC) })
+	ipC := addressOn(user.JSON("server", "show", idC), netName)
+	if c["status"] != "ACTIVE" || ipC != "10.253.7.2" {
+		t.Fatalf("first server: status %v address %q, want ACTIVE on 10.253.7.2", c["status"], ipC)
+	}
+	p := user.JSON("port", "create", "--network", netID, "exh-p-"+sfx)
+	portID := p["id"].(string)
+	t.Cleanup(func() { user.Quietly("port", "delete", portID) })
+	if ip := fixedIP(t, p); ip != "10.253.7.3" {
+		t.Fatalf("port took %s, want the last address 10.253.7.3", ip)
+	}
+
+	// The range is full: the next server fails its build (OSC's --wait
+	// prints "Error creating server" for it).
+	out, _ := user.Cmd("server", "create", "--image", imageID, "--flavor", flavor, "--network", netID, "--wait",
+		"exh-d-"+sfx).CombinedOutput()
+	idOut, err := user.Cmd("server", "show", "exh-d-"+sfx, "-f", "value", "-c", "id").CombinedOutput()
+	if err != nil {
+		t.Fatalf("server on a full range: %v: %s\ncreate said: %s", err, idOut, out)
+	}
+	idD := strings.TrimSpace(string(idOut))
+	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", idD) })
+	var d map[string]any
+	poll(t, "the server on a full range to finish building", 2*time.Minute, func() bool {
+		d = user.JSON("server", "show", idD)
+		return d["status"] != "BUILD"
+	})
+	if d["status"] != "ERROR" || !strings.Contains(fmt.Sprint(d["fault"]), "No more IP addresses available on network "+netID) {
+		t.Fatalf("server on a full range: status %v fault %v; want ERROR with IpAddressGenerationFailure's message\n%s", d["status"], d["fault"], out)
+	}
+	if got := user.Run("port", "list", "--server", idD, "-f", "value", "-c", "ID"); strings.TrimSpace(got) != "" {
+		t.Errorf("the failed server left ports: %s", got)
+	}
+	if got := ports(); len(got) != 2 {
+		t.Errorf("ports on the network after the failure: %v, want the first server's and the manual one", got)
+	}
+
+	// Deleting the first server frees its port and address.
+	user.Run("server", "delete", "--wait", idC)
+	if got := ports(); len(got) != 1 || got[0] != portID {
+		t.Errorf("ports after deleting the server: %v, want only %s", got, portID)
+	}
+	e := user.JSON("server", "create", "--image", imageID, "--flavor", flavor, "--network", netID, "--wait", "exh-e-"+sfx)
+	idE := e["id"].(string)
+	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", idE) })
+	if ip := addressOn(user.JSON("server", "show", idE), netName); e["status"] != "ACTIVE" || ip != ipC {
+		t.Errorf("server after the release: status %v address %q, want ACTIVE on the freed %s", e["status"], ip, ipC)
+	}
+}
