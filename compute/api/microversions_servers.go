@@ -144,3 +144,45 @@ func (a *API) checkRequestedHost(r *http.Request, req serverRequest) error {
 	}
 	return nil
 }
+
+// hostname290 reads 2.90's hostname of a server create or update (nova's
+// fqdn parameter type); ok is false when absent or below 2.90.
+func hostname290(r *http.Request, b body) (string, bool, error) {
+	if !atLeast(r, 90) {
+		return "", false, nil
+	}
+	h, ok, err := b.str("hostname", false, false, 1, 255)
+	if err != nil || !ok {
+		return "", false, err
+	}
+	if !fqdnPattern.MatchString(h) {
+		return "", false, badField("hostname", h, "%s does not match '^[a-zA-Z0-9-._]*$'", repr(h))
+	}
+	return h, true, nil
+}
+
+var fqdnPattern = regexp.MustCompile(`^[a-zA-Z0-9-._]*$`)
+
+// requestedHostname is 2.90's hostname for a create of count servers:
+// one hostname cannot name several servers (nova's
+// AmbiguousHostnameForMultipleInstances).
+func requestedHostname(r *http.Request, b body, s *serverRequest) error {
+	h, ok, err := hostname290(r, b)
+	if err != nil || !ok {
+		return err
+	}
+	if s.maxCount > 1 {
+		return invalid("Unable to launch multiple instances with a single configured hostname.")
+	}
+	s.hostname = h
+	return nil
+}
+
+// hostnameFor is the hostname of a new server: the requested one (2.90)
+// or the one nova derives from the name.
+func hostnameFor(req serverRequest, name string) string {
+	if req.hostname != "" {
+		return req.hostname
+	}
+	return hostnameOf(name)
+}

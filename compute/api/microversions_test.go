@@ -136,6 +136,24 @@ func TestMicroversionsAbove258(t *testing.T) {
 		t.Errorf("2.74 host not passed on: %+v", b.ForceHost)
 	}
 
+	// 2.90: hostname at create and update.
+	want(t, "hostname at 2.89", n.do(alice, memberR, "2.89", "POST", "/v2.1/servers", serverBody(f, imgID, map[string]any{"hostname": "web-1"})), 400)
+	want(t, "bad hostname", n.do(alice, memberR, "2.90", "POST", "/v2.1/servers", serverBody(f, imgID, map[string]any{"hostname": "a b"})), 400)
+	r = n.do(alice, memberR, "2.90", "POST", "/v2.1/servers", serverBody(f, imgID, map[string]any{"hostname": "web-1", "max_count": 2}))
+	if want(t, "one hostname for two", r, 400); !strings.Contains(string(r.raw), "single configured hostname") {
+		t.Errorf("ambiguous hostname: %s", r.raw)
+	}
+	r = n.do(alice, memberR, "2.90", "POST", "/v2.1/servers", serverBody(f, imgID, map[string]any{"hostname": "web-1"}))
+	want(t, "hostname", r, 202)
+	hpath := "/v2.1/servers/" + obj(t, r.body, "server")["id"].(string)
+	if h := obj(t, n.do(alice, memberR, "2.90", "GET", hpath, nil).body, "server")["OS-EXT-SRV-ATTR:hostname"]; h != "web-1" {
+		t.Errorf("hostname %v", h)
+	}
+	r = n.do(alice, memberR, "2.90", "PUT", hpath, map[string]any{"server": map[string]any{"hostname": "web-2"}})
+	if want(t, "update hostname", r, 200); obj(t, r.body, "server")["OS-EXT-SRV-ATTR:hostname"] != "web-2" {
+		t.Errorf("updated hostname: %s", r.raw)
+	}
+
 	// 2.62/2.84: events show hostId (and host, details to admins).
 	r = n.do(adminP, adminR, "2.84", "GET", path+"/os-instance-actions", nil)
 	reqID := r.body["instanceActions"].([]any)[0].(map[string]any)["request_id"].(string)

@@ -317,6 +317,9 @@ func (a *API) updateServer(w http.ResponseWriter, r *http.Request) {
 	if atLeast(r, 19) {
 		allowed = append(allowed, "description")
 	}
+	if atLeast(r, 90) {
+		allowed = append(allowed, "hostname")
+	}
 	if err := b.only("server", allowed...); err != nil {
 		writeErr(w, r, err)
 		return
@@ -339,6 +342,12 @@ func (a *API) updateServer(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		u.Description = &d
+	}
+	if h, ok, err := hostname290(r, b); err != nil { // microversions_servers.go
+		writeErr(w, r, err)
+		return
+	} else if ok {
+		u.Hostname = &h
 	}
 	ips, err := accessIPs(b)
 	if err != nil {

@@ -35,6 +35,7 @@ type serverRequest struct {
 	bdms                []objects.BlockDeviceMapping
 	accessIPs           map[string]string
 	hints               schedulerHints // os:scheduler_hints (server_groups_hints.go)
+	hostname            string         // 2.90 (microversions_servers.go)
 	networks            rpcapi.Requested
 }
 
@@ -56,6 +57,9 @@ func parseServer(r *http.Request, b body) (serverRequest, error) {
 	}
 	if atLeast(r, 74) {
 		allowed = append(allowed, "host", "hypervisor_hostname")
+	}
+	if atLeast(r, 90) {
+		allowed = append(allowed, "hostname")
 	}
 	if err := b.only("server", allowed...); err != nil {
 		return s, err
@@ -152,6 +156,9 @@ func parseServer(r *http.Request, b body) (serverRequest, error) {
 	}
 	if s.minCount > s.maxCount {
 		return s, invalid("min_count must be <= max_count")
+	}
+	if err := requestedHostname(r, b, &s); err != nil { // 2.90, microversions_servers.go
+		return s, err
 	}
 	if v, ok, err := b.boolField("return_reservation_id"); err != nil {
 		return s, err
@@ -400,7 +407,7 @@ func (a *API) create(r *http.Request, c caller, req serverRequest) (map[string]a
 			}
 			bdms = append(bdms, req.bdms...)
 			out[i] = store.NewInstance{Instance: objects.Instance{
-				UUID: uuid.NewString(), Name: name, Description: req.description, Hostname: hostnameOf(name),
+				UUID: uuid.NewString(), Name: name, Description: req.description, Hostname: hostnameFor(req, name),
 				ProjectID: c.ProjectID, UserID: c.UserID, ImageRef: imageRef, Flavor: flavor,
 				AvailabilityZone: zone, VMState: objects.VMBuilding, TaskState: objects.TaskScheduling,
 				KeyName: req.keyName, KeyData: keyData, UserData: req.userData, ConfigDrive: req.configDrive,
