@@ -136,6 +136,12 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, c caller, ar
 	if atLeast(r, 57) {
 		allowed = append(allowed, "user_data")
 	}
+	if atLeast(r, 63) {
+		allowed = append(allowed, "trusted_image_certificates") // accepted; no certificate validation is done
+	}
+	if atLeast(r, 90) {
+		allowed = append(allowed, "hostname")
+	}
 	if err := b.only("rebuild", allowed...); err != nil {
 		writeErr(w, r, err)
 		return
@@ -231,6 +237,9 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, c caller, ar
 	u := store.MoveUpdate{ImageRef: &img.ID, InstanceUpdate: store.InstanceUpdate{SystemMetadata: sys, Metadata: meta}}
 	if hasName {
 		u.Name = &name
+	}
+	if h, ok := m["hostname"].(string); ok && h != "" {
+		u.Hostname = &h
 	}
 	orig := in.ImageRef
 	if in, err = a.store.UpdateInstanceMove(r.Context(), in.UUID, u); err != nil {
@@ -648,7 +657,28 @@ func (a *API) shelveOffload(w http.ResponseWriter, r *http.Request, c caller, ar
 // offloaded server is scheduled and built from its shelved image (then
 // deleted); one still on its host starts there. 202.
 func (a *API) unshelveServer(w http.ResponseWriter, r *http.Request, c caller, arg any) {
-	if err := nullBody("unshelve", arg); err != nil {
+	var zone, host string
+	var zoneSet bool
+	if m, ok := arg.(map[string]any); ok && len(m) > 0 && atLeast(r, 77) {
+		allowed := []string{"availability_zone"}
+		if atLeast(r, 91) {
+			allowed = append(allowed, "host")
+		}
+		b := body(m)
+		if err := b.only("unshelve", allowed...); err != nil {
+			writeErr(w, r, err)
+			return
+		}
+		var err error
+		if zone, zoneSet, err = b.str("availability_zone", false, true, 1, 255); err != nil {
+			writeErr(w, r, err)
+			return
+		}
+		if host, _, err = b.str("host", false, false, 1, 255); err != nil {
+			writeErr(w, r, err)
+			return
+		}
+	} else if err := nullBody("unshelve", arg); err != nil {
 		writeErr(w, r, err)
 		return
 	}
@@ -676,6 +706,16 @@ func (a *API) unshelveServer(w http.ResponseWriter, r *http.Request, c caller, a
 		return
 	}
 	offloaded := in.VMState == objects.VMShelvedOffloaded
+	if (zoneSet || host != "") && !offloaded {
+		writeErr(w, r, fault.New(fault.Conflict, "The availability_zone and host of an unshelve apply only to a server in SHELVED_OFFLOADED; this one is %s.", in.VMState))
+		return
+	}
+	if host != "" {
+		if err := a.can(c, "os_compute_api:os-shelve:unshelve_to_host", projectTarget(in.ProjectID)); err != nil {
+			writeErr(w, r, err)
+			return
+		}
+	}
 	in, err = a.lifecycleTransition(r, c, in, "unshelve", objects.ActionUnshelve, vms, []string{""}, objects.TaskUnshelving, !offloaded)
 	if err != nil {
 		writeErr(w, r, err)
@@ -688,7 +728,14 @@ func (a *API) unshelveServer(w http.ResponseWriter, r *http.Request, c caller, a
 			writeErr(w, r, fault.New(fault.Unavailable, "nova-api cannot reach the conductor for an unshelve."))
 			return
 		}
-		if err := mc.UnshelveInstance(rpcCtx(r), conductorapi.UnshelveInstance{Instance: in, Image: img, RequestID: requestID(r)}); err != nil {
+		if zoneSet {
+			if in, err = a.store.UpdateInstance(r.Context(), in.UUID, store.InstanceUpdate{AvailabilityZone: &zone}); err != nil {
+				a.clearTask(r, in.UUID)
+				writeErr(w, r, err)
+				return
+			}
+		}
+		if err := mc.UnshelveInstance(rpcCtx(r), conductorapi.UnshelveInstance{Instance: in, Image: img, Host: host, RequestID: requestID(r)}); err != nil {
 			a.clearTask(r, in.UUID)
 			writeErr(w, r, fault.Wrap(err, fault.Unavailable, "The unshelve could not be requested: the conductor is not reachable; try again later."))
 			return

@@ -28,6 +28,9 @@ func (m *Manager) unshelveInstance(ctx context.Context, a conductorapi.UnshelveI
 		Resources:       schedulerapi.Resources{VCPUs: f.VCPUs, MemoryMB: f.MemoryMB, RootGB: f.RootGB, EphemeralGB: f.EphemeralGB, SwapMB: f.Swap},
 		ImageProperties: a.Image.Properties, AvailabilityZone: in.AvailabilityZone,
 	}
+	if a.Host != "" {
+		spec.ForceHosts = []string{a.Host}
+	}
 	sels, err := m.scheduler.SelectDestinations(ctx, spec)
 	if err == nil && len(sels) == 0 {
 		err = fault.New(fault.Internal, "the scheduler returned no destination for the instance")

@@ -42,6 +42,7 @@ type MigrateServer struct {
 type UnshelveInstance struct {
 	Instance  objects.Instance  `json:"instance"`
 	Image     objects.ImageMeta `json:"image"`
+	Host      string            `json:"host,omitempty"` // 2.91: the host an admin asked for
 	RequestID string            `json:"request_id"`
 }
 

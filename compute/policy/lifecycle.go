@@ -23,6 +23,7 @@ func lifecycleRules() []policy.Rule {
 	add("os_compute_api:os-shelve:shelve", MemberOrAdmin, "POST /servers/{server_id}/action (shelve)")
 	add("os_compute_api:os-shelve:shelve_offload", Admin, "POST /servers/{server_id}/action (shelveOffload)")
 	add("os_compute_api:os-shelve:unshelve", MemberOrAdmin, "POST /servers/{server_id}/action (unshelve)")
+	add("os_compute_api:os-shelve:unshelve_to_host", Admin, "POST /servers/{server_id}/action (unshelve)")
 	add("os_compute_api:os-rescue", MemberOrAdmin, "POST /servers/{server_id}/action (rescue)")
 	add("os_compute_api:os-unrescue", MemberOrAdmin, "POST /servers/{server_id}/action (unrescue)")
 	add("os_compute_api:os-migrations:index", Admin, "GET /os-migrations")
