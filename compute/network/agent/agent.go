@@ -33,6 +33,7 @@ type Agent struct {
 	// what was last applied, to touch the host only on change
 	rules, nat string
 	failing    bool
+	devices    []string // ports whose tap was on its bridge at the last sync
 }
 
 // New returns an agent for the host in set.
@@ -88,7 +89,7 @@ func (a *Agent) Sync(ctx context.Context) error {
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	st, err := a.srv.AgentSync(cctx, rpcapi.AgentSyncArgs{Host: a.set.Host, Binary: Binary, AgentType: AgentType,
-		AvailabilityZone: a.set.AvailabilityZone, DHCP: a.set.NetworkNode,
+		AvailabilityZone: a.set.AvailabilityZone, DHCP: a.set.NetworkNode, Devices: a.devices,
 		Configurations: map[string]any{"interface_mappings": a.set.PhysicalInterfaces, "network_node": a.set.NetworkNode}})
 	if err != nil {
 		return err
@@ -172,6 +173,13 @@ func (a *Agent) Sync(ctx context.Context) error {
 			} else {
 				a.nat = nat
 			}
+		}
+	}
+	// the taps present now, reported with the next sync
+	a.devices = a.devices[:0]
+	for _, v := range st.Ports {
+		if tapPlugged(v.DevName, v.Bridge) {
+			a.devices = append(a.devices, v.PortID)
 		}
 	}
 	rules := Ruleset(st.Ports, st.Groups)

@@ -110,3 +110,12 @@ func natRuleset(uplink string, cidrs []string) string {
 func enableForwarding() error {
 	return os.WriteFile("/proc/sys/net/ipv4/ip_forward", []byte("1\n"), 0o644)
 }
+
+// tapPlugged reports whether a port's tap exists and is on its bridge.
+func tapPlugged(tap, bridge string) bool {
+	if tap == "" {
+		return false
+	}
+	master, err := os.Readlink("/sys/class/net/" + tap + "/master")
+	return err == nil && strings.HasSuffix(master, "/"+bridge)
+}

@@ -98,6 +98,7 @@ func (s *Service) AgentSync(ctx context.Context, a rpcapi.AgentSyncArgs) (rpcapi
 			mine = append(mine, p)
 		}
 	}
+	s.portStatus(ctx, mine, a.Devices)
 	if out.Ports, err = s.vifs(ctx, mine, nil); err != nil {
 		return out, err
 	}
@@ -152,6 +153,31 @@ func (s *Service) AgentSync(ctx context.Context, a rpcapi.AgentSyncArgs) (rpcapi
 		out.Groups[g.ID] = ag
 	}
 	return out, nil
+}
+
+// portStatus makes the host's ports ACTIVE when their tap is plugged
+// and DOWN when not (a failure is logged; the next sync retries).
+func (s *Service) portStatus(ctx context.Context, ports []store.Port, devices []string) {
+	for i, p := range ports {
+		want := "DOWN"
+		if slices.Contains(devices, p.ID) && p.AdminStateUp {
+			want = "ACTIVE"
+		}
+		if p.Status == want {
+			continue
+		}
+		q, err := s.st.UpdatePort(ctx, p.ID, store.PortUpdate{Change: func(p *store.Port) error {
+			p.Status = want
+			return nil
+		}})
+		if err != nil {
+			if fault.KindOf(err) != fault.NotFound {
+				s.log.Warn("could not set a port's status", "port", p.ID, "status", want, "error", err)
+			}
+			continue
+		}
+		ports[i] = q
+	}
 }
 
 func orEmpty(s []string) []string {

@@ -160,6 +160,16 @@ func TestOpenStackClientFlatNetwork(t *testing.T) {
 		if p["device_id"] != idA || !strings.HasPrefix(fmt.Sprint(p["device_owner"]), "compute:") || p["binding_host_id"] == "" || p["binding_vif_type"] != "bridge" {
 			t.Errorf("port of A: device_id %v owner %v host %v vif %v", p["device_id"], p["device_owner"], p["binding_host_id"], p["binding_vif_type"])
 		}
+		// the host's agent reports the tap plugged: the port is ACTIVE
+		poll(t, "the port of A to be ACTIVE", time.Minute, func() bool {
+			return admin.JSON("port", "show", portA)["status"] == "ACTIVE"
+		})
+		// and it is listed alive
+		agents := admin.Run("network", "agent", "list", "--host", fmt.Sprint(p["binding_host_id"]), "-f", "value",
+			"-c", "Agent Type", "-c", "Alive", "-c", "Binary")
+		if !strings.Contains(agents, "Linux bridge agent") || !(strings.Contains(agents, "True") || strings.Contains(agents, ":-)")) || !strings.Contains(agents, "network-agent") {
+			t.Errorf("network agent list --host %v: want the alive network-agent:\n%s", p["binding_host_id"], agents)
+		}
 	})
 
 	t.Run("DHCP and ping", func(t *testing.T) {

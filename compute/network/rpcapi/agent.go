@@ -19,6 +19,10 @@ type AgentSyncArgs struct {
 	AvailabilityZone string `json:"availability_zone,omitempty"`
 	DHCP             bool   `json:"dhcp"`
 	Configurations   any    `json:"configurations,omitempty"`
+	// Devices are the ports whose tap is on the host's bridge: those
+	// bound to the host become ACTIVE, the others DOWN (neutron's
+	// update_device_up/down).
+	Devices []string `json:"devices,omitempty"`
 }
 
 // AgentState is the host's desired state.
