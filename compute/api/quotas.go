@@ -255,7 +255,7 @@ func (a *API) limits(w http.ResponseWriter, r *http.Request) {
 		"maxServerMeta": l["metadata_items"], "maxTotalCores": l["cores"], "maxTotalInstances": l["instances"],
 		"maxTotalKeypairs": l["key_pairs"], "maxTotalRAMSize": l["ram"], "maxServerGroups": l["server_groups"],
 		"maxServerGroupMembers": l["server_group_members"],
-		"totalCoresUsed":        u.Cores, "totalInstancesUsed": u.Instances, "totalRAMUsed": u.RAM, "totalServerGroupsUsed": 0,
+		"totalCoresUsed":        u.Cores, "totalInstancesUsed": u.Instances, "totalRAMUsed": u.RAM, "totalServerGroupsUsed": a.serverGroupsUsed(r, project), // server_groups.go
 	}
 	if !atLeast(r, 39) {
 		abs["maxImageMeta"] = l["metadata_items"]

@@ -308,3 +308,13 @@ func (a *API) groupUsage(r *http.Request, project string, out map[string]int) er
 	out["server_groups"], out["server_group_members"] = n, m
 	return nil
 }
+
+// serverGroupsUsed is the project's server group count for limits'
+// totalServerGroupsUsed (0, logged, when it cannot be read).
+func (a *API) serverGroupsUsed(r *http.Request, project string) int {
+	n, err := a.store.CountServerGroups(r.Context(), project)
+	if err != nil {
+		a.log.ErrorContext(r.Context(), "cannot count server groups for limits", "project", project, "error", err.Error())
+	}
+	return n
+}

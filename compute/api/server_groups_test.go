@@ -121,6 +121,11 @@ func TestServerGroups(t *testing.T) {
 		t.Errorf("quota detail: %s", r.raw)
 	}
 
+	r = n.do(alice, memberR, "", "GET", "/v2.1/limits", nil)
+	if abs := obj(t, obj(t, r.body, "limits"), "absolute"); abs["totalServerGroupsUsed"] != float64(2) || abs["maxServerGroups"] != float64(2) {
+		t.Errorf("limits: %s", r.raw)
+	}
+
 	want(t, "bob cannot delete", n.do(bob, memberR, "", "DELETE", sg+"/"+id, nil), 404)
 	want(t, "delete", n.do(alice, memberR, "", "DELETE", sg+"/"+id, nil), 204)
 	want(t, "deleted", n.do(alice, memberR, "", "GET", sg+"/"+id, nil), 404)
