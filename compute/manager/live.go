@@ -159,11 +159,16 @@ func volumeSpecs(bdms []objects.BlockDeviceMapping) []virt.VolumeConnection {
 		if b.ConnectionInfo == "" {
 			continue
 		}
+		// Cinder's connection info: {"driver_volume_type", "data": {...}},
+		// or, as the attach stores it, the data's fields beside the type.
 		var ci struct {
 			DriverVolumeType string         `json:"driver_volume_type"`
 			Data             map[string]any `json:"data"`
 		}
 		if json.Unmarshal([]byte(b.ConnectionInfo), &ci) != nil {
+			continue
+		}
+		if ci.Data == nil && json.Unmarshal([]byte(b.ConnectionInfo), &ci.Data) != nil {
 			continue
 		}
 		c, err := virt.VolumeConnectionFrom(ci.DriverVolumeType, ci.Data)

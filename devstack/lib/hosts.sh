@@ -24,6 +24,10 @@ HOSTS_PREFIX=${HOSTS_PREFIX:-gs}
 # own directory behind it (bind-mounted in the host's mount namespace), as
 # on real hosts with local instance directories.
 HOSTS_INSTANCES_PATH=${HOSTS_INSTANCES_PATH:-/var/lib/nova/instances}
+# Each namespace host offers this much memory to guests (the rest of the
+# machine is its reserved_host_memory_mb, at allocation ratio 1), so its
+# capacity is its own and small enough to fill in a test.
+HOSTS_GUEST_MEMORY_MB=${HOSTS_GUEST_MEMORY_MB:-4096}
 
 # Where the hosts reach the control plane. A stack made with HOSTS >= 2
 # from scratch has its control plane listen on the bridge address (its
@@ -191,7 +195,9 @@ host_compute_conf() { echo "$ETC_DIR/nova/$(host_compute_name "$1").conf"; }
 host_compute_start() {
   local i=$1 name conf sum pid
   name=$(host_compute_name "$i"); conf=$(host_compute_conf "$i")
+  local total; total=$(awk '/^MemTotal:/ {print int($2 / 1024)}' /proc/meminfo)
   COMPUTE_HOST=$(host_name "$i") COMPUTE_IP=$(host_ip "$i") INSTANCES_PATH=$HOSTS_INSTANCES_PATH \
+    RESERVED_MEMORY_MB=$((total > HOSTS_GUEST_MEMORY_MB ? total - HOSTS_GUEST_MEMORY_MB : 512)) \
     render "$REPO_DIR/devstack/etc/nova-compute-host.conf" "$conf"
   sum=$(sha256sum "$BIN_DIR/nova-compute" "$ETC_DIR/nova/nova.conf" "$conf" | sha256sum | cut -c1-16)
   if pid_alive "$RUN_DIR/$name.pid" && [ "$(cat "$RUN_DIR/$name.sum" 2>/dev/null)" = "$sum" ]; then
@@ -204,6 +210,22 @@ host_compute_start() {
   spawn "$name" "$LOG_DIR/$name.log" -- /usr/bin/nsenter -t "$pid" -m -n -u -- \
     "$BIN_DIR/nova-compute" --config-file "$ETC_DIR/nova/nova.conf" --config-file "$conf"
   echo "$sum" >"$RUN_DIR/$name.sum"
+}
+
+# host_kill I: host I fails at once: its nova-compute, QEMU processes,
+# libvirtd and virtlogd get SIGKILL (by recorded pid). Its definitions and
+# network stay, as on a machine that lost power.
+host_kill() {
+  local i=$1 d name pidf p
+  d=$(host_dir "$i"); name=$(host_name "$i")
+  for p in "$RUN_DIR/$(host_compute_name "$i").pid" "$d"/run/libvirt/qemu/*.pid \
+    "$RUN_DIR/$name-libvirtd.pid" "$RUN_DIR/$name-virtlogd.pid"; do
+    [ -s "$p" ] || continue
+    kill -KILL "$(head -n1 "$p")" 2>/dev/null || true
+  done
+  rm -f "$RUN_DIR/$(host_compute_name "$i").pid" "$RUN_DIR/$(host_compute_name "$i").sum"
+  for pidf in "$d"/run/libvirt/qemu/*.pid; do rm -f "$pidf"; done
+  log "hosts: $name killed (nova-compute, QEMU, libvirtd, virtlogd)"
 }
 
 # hosts_computes_start: every host's nova-compute (after the control
