@@ -283,6 +283,7 @@ func (a *API) planBoot(ctx context.Context, c caller, imageRef string, bdms []ob
 		}
 	}
 	sort.SliceStable(boots, func(i, j int) bool { return *boots[i].BootIndex < *boots[j].BootIndex })
+	requestedImage := imageRef
 	if imageRef != "" && len(boots) > 0 && *boots[0].BootIndex == 0 && boots[0].DestinationType == objects.DestinationVolume {
 		// imageRef beside a root volume mapping (OSC --image with
 		// --block-device ...boot_index=0): the server boots from the volume.
@@ -382,6 +383,14 @@ func (a *API) planBoot(ctx context.Context, c caller, imageRef string, bdms []ob
 			return bootPlan{}, err
 		}
 		plan.image = volumeImageMeta(v.VolumeImageMetadata)
+	case objects.SourceSnapshot:
+		if requestedImage != "" { // an image of a volume-backed snapshot
+			img, err := a.images.Image(ctx, token, requestedImage)
+			if err != nil {
+				return bootPlan{}, err
+			}
+			plan.image = img
+		}
 	}
 	if f.MemoryMB < plan.image.MinRAM {
 		return bootPlan{}, invalid("Flavor's memory is too small for requested image.")

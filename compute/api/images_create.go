@@ -258,7 +258,7 @@ func (a *API) createImage(w http.ResponseWriter, r *http.Request, c caller, arg 
 		return
 	}
 	if in.ImageRef == "" {
-		writeErr(w, r, fault.New(fault.Invalid, "Snapshots of servers booted from volume are not supported yet; snapshot the volume instead (openstack volume snapshot create)."))
+		a.snapshotVolumeBacked(w, r, c, in, name, meta) // bdm_snapshot.go
 		return
 	}
 	iw, err := a.imageWriter()

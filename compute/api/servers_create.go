@@ -340,7 +340,11 @@ func (a *API) create(r *http.Request, c caller, req serverRequest) (map[string]a
 	if flavor.Disabled {
 		return nil, invalid("Flavor is disabled.")
 	}
-	// Image, or the volume the server boots from (bdm.go).
+	// Image, or the volume the server boots from (bdm.go), also an
+	// image's own mappings (a snapshot of a server booted from volume).
+	if req.bdms, _, err = a.withImageBDMs(ctx, c, req.imageRef, req.bdms); err != nil {
+		return nil, err
+	}
 	plan, err := a.planBoot(ctx, c, req.imageRef, req.bdms, flavor)
 	if err != nil {
 		return nil, err
