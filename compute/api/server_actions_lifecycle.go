@@ -361,6 +361,10 @@ func (a *API) resizeServer(w http.ResponseWriter, r *http.Request, c caller, arg
 			return
 		}
 	}
+	if err := a.checkResizeQuota(r, in, cur, nf); err != nil {
+		writeErr(w, r, err)
+		return
+	}
 	in, err = a.transition(r, c, in, "resize", objects.ActionResize, vms, []string{""}, objects.TaskResizePrep)
 	if err != nil {
 		writeErr(w, r, err)
@@ -403,6 +407,33 @@ func (a *API) resizeServer(w http.ResponseWriter, r *http.Request, c caller, arg
 		return
 	}
 	w.WriteHeader(http.StatusAccepted)
+}
+
+// checkResizeQuota is nova's resize quota check: a bigger flavor must fit
+// the project's cores and ram quotas (403 "Quota exceeded for ...").
+func (a *API) checkResizeQuota(r *http.Request, in objects.Instance, cur, nf objects.Flavor) error {
+	dCores, dRAM := nf.VCPUs-cur.VCPUs, nf.MemoryMB-cur.MemoryMB
+	if dCores <= 0 && dRAM <= 0 {
+		return nil
+	}
+	limits, err := a.quotaLimits(r, in.ProjectID, true)
+	if err != nil {
+		return err
+	}
+	u, err := a.store.ProjectUsage(r.Context(), in.ProjectID)
+	if err != nil {
+		return err
+	}
+	for _, x := range []struct {
+		name        string
+		used, delta int
+	}{{"cores", u.Cores, dCores}, {"ram", u.RAM, dRAM}} {
+		if l := limits[x.name]; l >= 0 && x.delta > 0 && x.used+x.delta > l {
+			return fault.New(fault.OverLimit, "Quota exceeded for %s: Requested %d, but already used %d of %d %s",
+				x.name, x.delta, x.used, l, x.name)
+		}
+	}
+	return nil
 }
 
 func (a *API) failMigration(r *http.Request, mig objects.Migration) {
