@@ -54,7 +54,7 @@ func virsh(t testing.TB, host string, args ...string) string {
 }
 
 // requireHosts fails unless both namespace hosts' nova-compute are up.
-func requireHosts(t *testing.T) {
+func requireHosts(t testing.TB) {
 	t.Helper()
 	out := osc(t).Run("compute", "service", "list", "--service", "nova-compute", "-f", "json")
 	var list []map[string]any
@@ -79,7 +79,7 @@ type fixture struct {
 	flavor, image string
 }
 
-func newFixture(t *testing.T, name string, ramMB int) fixture {
+func newFixture(t testing.TB, name string, ramMB int) fixture {
 	t.Helper()
 	admin := osc(t)
 	admin.Run("flavor", "create", "--ram", strconv.Itoa(ramMB), "--disk", "1", "--vcpus", "1", name)
@@ -93,7 +93,7 @@ func newFixture(t *testing.T, name string, ramMB int) fixture {
 
 // bootOn boots a server on host (an admin's forced host nova:HOST) and
 // waits for ACTIVE.
-func bootOn(t *testing.T, f fixture, host, name string) string {
+func bootOn(t testing.TB, f fixture, host, name string) string {
 	t.Helper()
 	admin := osc(t)
 	srv := admin.JSON("server", "create", "--image", f.image, "--flavor", f.flavor, "--network", "none",
@@ -128,7 +128,7 @@ func lastHeartbeat(console string) (heartbeat, bool) {
 }
 
 // waitHeartbeat waits for the guest to print a heartbeat of at least min.
-func waitHeartbeat(t *testing.T, id string, min int) (heartbeat, string) {
+func waitHeartbeat(t testing.TB, id string, min int) (heartbeat, string) {
 	t.Helper()
 	deadline := time.Now().Add(4 * time.Minute)
 	for {
@@ -153,7 +153,7 @@ func try(t testing.TB, out any, args ...string) bool {
 }
 
 // waitServer waits until the server's status and host are as wanted.
-func waitServer(t *testing.T, id, status, host string, within time.Duration) map[string]any {
+func waitServer(t testing.TB, id, status, host string, within time.Duration) map[string]any {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for {
@@ -180,7 +180,7 @@ func waitServer(t *testing.T, id, status, host string, within time.Duration) map
 }
 
 // migrations lists the server's migrations (os-migrations, newest first).
-func migrations(t *testing.T, id string) []map[string]any {
+func migrations(t testing.TB, id string) []map[string]any {
 	t.Helper()
 	var list []map[string]any
 	for i := 0; i < 30 && !try(t, &list, "server", "migration", "list", "--server", id); i++ {
@@ -191,7 +191,7 @@ func migrations(t *testing.T, id string) []map[string]any {
 
 // waitMigration waits for the server's newest migration of type to reach
 // one of the statuses and returns it.
-func waitMigration(t *testing.T, id, typ string, within time.Duration, statuses ...string) map[string]any {
+func waitMigration(t testing.TB, id, typ string, within time.Duration, statuses ...string) map[string]any {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for {
@@ -214,7 +214,7 @@ func waitMigration(t *testing.T, id, typ string, within time.Duration, statuses 
 }
 
 // domainName is the libvirt domain of the server (OS-EXT-SRV-ATTR:instance_name).
-func domainName(t *testing.T, id string) string {
+func domainName(t testing.TB, id string) string {
 	t.Helper()
 	n, _ := osc(t).JSON("server", "show", id)["OS-EXT-SRV-ATTR:instance_name"].(string)
 	if n == "" {
@@ -224,7 +224,7 @@ func domainName(t *testing.T, id string) string {
 }
 
 // volumeOn creates a volume and attaches it to the server, waiting for in-use.
-func volumeOn(t *testing.T, id, name string) string {
+func volumeOn(t testing.TB, id, name string) string {
 	t.Helper()
 	admin := osc(t)
 	vol := admin.JSON("volume", "create", "--size", "1", name)
@@ -240,7 +240,7 @@ func volumeOn(t *testing.T, id, name string) string {
 	return vid
 }
 
-func waitVolume(t *testing.T, vid, status string, within time.Duration, quiet bool) map[string]any {
+func waitVolume(t testing.TB, vid, status string, within time.Duration, quiet bool) map[string]any {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for {
