@@ -147,7 +147,8 @@ func TestOpenStackClientFlatNetwork(t *testing.T) {
 	if ipA == ipB {
 		t.Fatalf("both servers have address %s", ipA)
 	}
-	t.Logf("server A %s, server B %s", ipA, ipB)
+	hostOf := func(id string) any { return admin.JSON("server", "show", id)["OS-EXT-SRV-ATTR:host"] }
+	t.Logf("server A %s on %v, server B %s on %v", ipA, hostOf(idA), ipB, hostOf(idB))
 
 	t.Run("port list --server", func(t *testing.T) {
 		user, admin := testenv.OSC{T: t, Env: user.Env}, testenv.OSC{T: t}
@@ -174,7 +175,7 @@ func TestOpenStackClientFlatNetwork(t *testing.T) {
 
 	t.Run("DHCP and ping", func(t *testing.T) {
 		for _, s := range []struct{ id, ip, peer string }{{idA, ipA, ipB}, {idB, ipB, ipA}} {
-			poll(t, "the console of "+s.ip+" to show its DHCP lease and a ping of "+s.peer, 4*time.Minute, func() bool {
+			poll(t, "the console of "+s.ip+" to show its DHCP lease and a ping of "+s.peer, 8*time.Minute, func() bool {
 				// errors retried: the dev stack may restart a daemon meanwhile
 				out, _ := user.Cmd("console", "log", "show", s.id).Output()
 				log := string(out)
@@ -194,7 +195,7 @@ func TestOpenStackClientFlatNetwork(t *testing.T) {
 			"--remote-ip", "10.252.0.0/24", "default")
 		ruleID := rule["id"].(string)
 		var banner string
-		poll(t, "TCP 22 of "+ipA+" to answer once the rule exists", time.Minute, func() bool {
+		poll(t, "TCP 22 of "+ipA+" to answer once the rule exists", 2*time.Minute, func() bool {
 			got, err := tcpBanner(ipA)
 			banner = got
 			return err == nil && got != ""
@@ -203,7 +204,7 @@ func TestOpenStackClientFlatNetwork(t *testing.T) {
 			t.Errorf("TCP 22 answered %q", banner)
 		}
 		user.Run("security", "group", "rule", "delete", ruleID)
-		poll(t, "TCP 22 of "+ipA+" to be closed again once the rule is gone", time.Minute, func() bool {
+		poll(t, "TCP 22 of "+ipA+" to be closed again once the rule is gone", 2*time.Minute, func() bool {
 			_, err := tcpBanner(ipA)
 			return err != nil
 		})
