@@ -69,22 +69,33 @@ resource "openstack_blockstorage_volume_v3" "from_image" {
   image_id = openstack_images_image_v2.tiny.id
 }
 
-# No network service: servers boot without a NIC.
+variable "network" {
+  description = "The network the servers get a port on (make dev makes a shared flat network \"private\")."
+  type        = string
+  default     = "private"
+}
+
 resource "openstack_compute_instance_v2" "from_image" {
-  name         = "${var.prefix}-from-image"
-  image_id     = openstack_images_image_v2.tiny.id
-  flavor_id    = openstack_compute_flavor_v2.small.id
-  key_pair     = openstack_compute_keypair_v2.key.name
-  network_mode = "none"
+  name      = "${var.prefix}-from-image"
+  image_id  = openstack_images_image_v2.tiny.id
+  flavor_id = openstack_compute_flavor_v2.small.id
+  key_pair  = openstack_compute_keypair_v2.key.name
   metadata = {
     role = "example"
+  }
+
+  network {
+    name = var.network
   }
 }
 
 resource "openstack_compute_instance_v2" "from_volume" {
-  name         = "${var.prefix}-from-volume"
-  flavor_id    = openstack_compute_flavor_v2.small.id
-  network_mode = "none"
+  name      = "${var.prefix}-from-volume"
+  flavor_id = openstack_compute_flavor_v2.small.id
+
+  network {
+    name = var.network
+  }
 
   block_device {
     uuid                  = openstack_images_image_v2.tiny.id
@@ -103,4 +114,11 @@ resource "openstack_compute_volume_attach_v2" "data" {
 
 output "server_ids" {
   value = [openstack_compute_instance_v2.from_image.id, openstack_compute_instance_v2.from_volume.id]
+}
+
+output "addresses" {
+  value = {
+    from_image  = openstack_compute_instance_v2.from_image.access_ip_v4
+    from_volume = openstack_compute_instance_v2.from_volume.access_ip_v4
+  }
 }
