@@ -155,8 +155,32 @@ func BenchmarkBootToActive(b *testing.B) {
 // available again) of a 1 GiB volume on a running server.
 func BenchmarkVolumeAttachDetach(b *testing.B) {
 	c := newBenchCloud(b)
+	var volID string
+	b.Cleanup(func() {
+		// after the server's delete (cleanups run last first) detached it
+		for i := 0; volID != "" && i < 30; i++ {
+			req, _ := http.NewRequest(http.MethodDelete, c.volume+"/volumes/"+volID, nil)
+			req.Header.Set("X-Auth-Token", c.token)
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				resp.Body.Close()
+				if resp.StatusCode < 300 || resp.StatusCode == http.StatusNotFound {
+					return
+				}
+			}
+			time.Sleep(2 * time.Second)
+		}
+	})
 	server := c.boot("bench-attach", false)
 	b.Cleanup(func() { c.deleteServer(server) })
+	// A guest still in its BIOS would miss the hot-plug events: wait for
+	// the tiny guest's login line.
+	c.waitFor("the guest booted", func() bool {
+		var out struct {
+			Output string `json:"output"`
+		}
+		c.do(http.MethodPost, c.compute+"/servers/"+server+"/action", map[string]any{"os-getConsoleOutput": map[string]any{}}, &out)
+		return strings.Contains(out.Output, "tinyvm login:")
+	})
 	var vol struct {
 		Volume struct {
 			ID     string `json:"id"`
@@ -164,8 +188,7 @@ func BenchmarkVolumeAttachDetach(b *testing.B) {
 		} `json:"volume"`
 	}
 	c.do(http.MethodPost, c.volume+"/volumes", map[string]any{"volume": map[string]any{"size": 1, "name": "bench-attach"}}, &vol)
-	volID := vol.Volume.ID
-	b.Cleanup(func() { c.do(http.MethodDelete, c.volume+"/volumes/"+volID, nil, nil) })
+	volID = vol.Volume.ID
 	status := func() string {
 		c.do(http.MethodGet, c.volume+"/volumes/"+volID, nil, &vol)
 		return vol.Volume.Status

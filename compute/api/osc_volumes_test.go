@@ -263,3 +263,70 @@ func TestOpenStackClientBootFromVolumeFailures(t *testing.T) {
 		t.Errorf("an RBD disk is left for %s", id)
 	}
 }
+
+// TestOpenStackClientBootFromVolumeSnapshot: `server image create` of a
+// server booted from volume makes a Cinder snapshot and an image whose
+// block_device_mapping names it; a new server booted from that image gets
+// a volume made from the snapshot and reaches ACTIVE with its boot marker.
+func TestOpenStackClientBootFromVolumeSnapshot(t *testing.T) {
+	e := newBootFromVolumeEnv(t, "bfvs")
+	user, admin := e.user, e.admin
+	a := user.JSON("--os-compute-api-version", "2.37", "server", "create", "--image", e.image, "--flavor", e.flavor,
+		"--boot-from-volume", "1", "--network", "none", "--wait", "bfvs-a-"+e.sfx)
+	aID := a["id"].(string)
+	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", aID) })
+	if a["status"] != "ACTIVE" {
+		t.Fatalf("server create --boot-from-volume --wait: %v", a)
+	}
+	vols, _ := user.JSON("server", "show", aID)["volumes_attached"].([]any)
+	if len(vols) != 1 {
+		t.Fatalf("volumes_attached: %v", vols)
+	}
+	rootA := vols[0].(map[string]any)["id"].(string)
+	t.Cleanup(func() { admin.Quietly("volume", "delete", "--force", rootA) })
+
+	img := user.JSON("server", "image", "create", "--name", "bfvs-snap-"+e.sfx, "--wait", aID)
+	snapImage := img["id"].(string)
+	t.Cleanup(func() { admin.Quietly("image", "delete", snapImage) })
+	props := fmt.Sprint(user.JSON("image", "show", snapImage)["properties"])
+	if !strings.Contains(props, "block_device_mapping") || !strings.Contains(props, "snapshot_id") {
+		t.Fatalf("the snapshot image has no block_device_mapping naming a snapshot: %s", props)
+	}
+	snaps := strings.Fields(user.Run("volume", "snapshot", "list", "-f", "value", "-c", "ID"))
+	if len(snaps) != 1 {
+		t.Fatalf("volume snapshots: %v, want the one of %s", snaps, rootA)
+	}
+	t.Cleanup(func() { admin.Quietly("volume", "snapshot", "delete", snaps[0]) })
+
+	b := user.JSON("--os-compute-api-version", "2.37", "server", "create", "--image", snapImage, "--flavor", e.flavor,
+		"--network", "none", "--wait", "bfvs-b-"+e.sfx)
+	bID := b["id"].(string)
+	if b["status"] != "ACTIVE" {
+		admin.Quietly("server", "delete", "--wait", bID)
+		t.Fatalf("server create from the snapshot image --wait: %v", b)
+	}
+	bVols, _ := user.JSON("server", "show", bID)["volumes_attached"].([]any)
+	var rootB string
+	if len(bVols) == 1 {
+		rootB = bVols[0].(map[string]any)["id"].(string)
+	}
+	t.Cleanup(func() {
+		admin.Quietly("server", "delete", "--wait", bID)
+		if rootB != "" {
+			admin.Quietly("volume", "delete", "--force", rootB)
+			deadline := time.Now().Add(time.Minute)
+			for time.Now().Before(deadline) && admin.Cmd("volume", "show", rootB).Run() == nil {
+				time.Sleep(2 * time.Second)
+			}
+		}
+	})
+	if rootB == "" {
+		t.Fatalf("the server booted from the snapshot image has volumes %v", bVols)
+	}
+	if sid := fmt.Sprint(volumeJSON(user, rootB)["snapshot_id"]); sid != snaps[0] {
+		t.Errorf("root volume of B made from snapshot %s, want %s", sid, snaps[0])
+	}
+	poll(t, "the boot marker of the server booted from the snapshot", 3*time.Minute, func() bool {
+		return strings.Contains(e.console(bID), "tinyvm booted")
+	})
+}
