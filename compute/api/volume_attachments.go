@@ -390,3 +390,37 @@ func (a *API) detachVolume(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusAccepted)
 }
+
+// volumeDeleter is the block storage client's volume delete.
+type volumeDeleter interface {
+	Delete(ctx context.Context, token, id string) error
+}
+
+// localVolumeCleanup is nova's _local_cleanup_bdm_volumes, for a server
+// deleted without its host (never scheduled, or its host down): each
+// volume's Cinder attachment is deleted and the delete_on_termination
+// volumes with it. Failures are logged; the delete goes on.
+func (a *API) localVolumeCleanup(r *http.Request, c caller, in objects.Instance) {
+	if a.volumes == nil {
+		return
+	}
+	ctx := context.WithoutCancel(r.Context())
+	bdms, err := a.volumeBDMs(ctx, in.UUID)
+	if err != nil {
+		a.log.ErrorContext(ctx, "cannot read the volumes of a server deleted locally", "instance", in.UUID, "error", err.Error())
+		return
+	}
+	for _, b := range bdms {
+		if b.AttachmentID != "" {
+			if err := a.volumes.AttachmentDelete(ctx, c.AuthToken, b.AttachmentID); err != nil {
+				a.log.ErrorContext(ctx, "cannot delete a volume attachment of a server deleted locally", "instance", in.UUID, "volume", b.VolumeID, "error", err.Error())
+				continue
+			}
+		}
+		if d, ok := a.volumes.(volumeDeleter); ok && b.DeleteOnTermination {
+			if err := d.Delete(ctx, c.AuthToken, b.VolumeID); err != nil {
+				a.log.ErrorContext(ctx, "cannot delete a volume of a server deleted locally", "instance", in.UUID, "volume", b.VolumeID, "error", err.Error())
+			}
+		}
+	}
+}
