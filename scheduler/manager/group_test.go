@@ -13,7 +13,7 @@ import (
 
 // group stores a server group with policy and rules (JSON) and instance
 // rows for its members, as nova-api does before asking for their build.
-func (w *world) group(t *testing.T, policy, rules string, members ...string) {
+func (w *world) group(t testing.TB, policy, rules string, members ...string) {
 	t.Helper()
 	ctx := testCtx(t)
 	var id int64

@@ -34,14 +34,14 @@ type world struct {
 	client *schedulerapi.Client
 }
 
-func testCtx(t *testing.T) context.Context {
+func testCtx(t testing.TB) context.Context {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
 	return ctx
 }
 
-func newWorld(t *testing.T, s manager.Settings) *world {
+func newWorld(t testing.TB, s manager.Settings) *world {
 	t.Helper()
 	ctx := testCtx(t)
 	pool, err := db.Open(ctx, db.Options{Connection: testenv.Postgres(t)})
@@ -96,7 +96,7 @@ func newWorld(t *testing.T, s manager.Settings) *world {
 
 // host registers a nova-compute service (heartbeating now) and its node:
 // 2 CPUs, 4096 MB (512 reserved, ratio 1.5: 5376 MB to claim), 20 GB.
-func (w *world) host(t *testing.T, name string) placement.Hypervisor {
+func (w *world) host(t testing.TB, name string) placement.Hypervisor {
 	t.Helper()
 	ctx := testCtx(t)
 	svc, err := w.svcs.Register(ctx, servicegroup.Registration{Binary: placement.BinaryCompute, Host: name, Topic: "compute"})
