@@ -117,8 +117,8 @@ func (a *API) instanceZone(v *viewCtx, in objects.Instance) string {
 		return in.AvailabilityZone
 	}
 	if in.Host != "" {
-		if svc, ok := v.computeService[in.Host]; ok && svc.Zone != "" {
-			return svc.Zone
+		if svc, ok := v.computeService[in.Host]; ok {
+			return a.serviceZone(svc) // an aggregate's zone first (aggregates.go)
 		}
 		return a.set.DefaultAvailabilityZone
 	}
