@@ -179,6 +179,7 @@ func (a *API) routes(r chi.Router) {
 	}
 	r.Get("/extensions", a.extensions)
 	a.backupRoutes(r)
+	a.groupRoutes(r)
 
 	att := r.With(microversion.Require(microversion.V(3, 27), microversion.Version{}))
 	att.Get("/attachments", a.listAttachments(false))
