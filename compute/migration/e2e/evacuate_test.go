@@ -82,8 +82,9 @@ func qemuStarts(t testing.TB, host, dom string) int {
 
 // TestEvacuate: host A fails (its nova-compute, libvirtd, virtlogd and the
 // guest's QEMU are killed), an admin marks its service down (`compute
-// service set --down`) and evacuates the server (`server evacuate --host
-// B`). The server is ACTIVE on B, rebuilt from the same RBD image (same
+// service set --down`) and evacuates the server (novaclient's `nova
+// evacuate SERVER B`: OSC 6.0's `server evacuate` fails printing the
+// answer). The server is ACTIVE on B, rebuilt from the same RBD image (same
 // image id, the marker written before is still there), its guest runs and
 // its volume is attached (in-use, in the guest's definition on B); the
 // migration record is an evacuation, done. When A comes back, its
@@ -114,12 +115,15 @@ func TestEvacuate(t *testing.T) {
 		osc(t).Quietly("compute", "service", "set", "--up", hostA, "nova-compute")
 	})
 	// Evacuation is refused while the source service looks up.
-	if out := osc(t).Fail("server", "evacuate", "--host", hostB, id); !strings.Contains(out, "still in use") {
-		t.Errorf("evacuate with %s's service up: %s", hostA, out)
+	cmd := osc(t).Cmd()
+	cmd.Args = []string{"nova", "evacuate", id, hostB}
+	cmd.Path, _ = exec.LookPath("nova")
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "still in use") {
+		t.Errorf("evacuate with %s's service up: %v %s", hostA, err, out)
 	}
 	downAt := time.Now()
 	osc(t).Run("compute", "service", "set", "--down", hostA, "nova-compute")
-	osc(t).Run("server", "evacuate", "--host", hostB, id)
+	nova(t, "evacuate", id, hostB)
 	m := waitMigration(t, id, "evacuation", 5*time.Minute, "done", "error", "failed")
 	if m["Status"] != "done" {
 		t.Fatalf("evacuation ended %v: %s", m["Status"], osc(t).Run("server", "event", "list", id, "--long"))

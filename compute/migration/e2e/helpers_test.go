@@ -265,3 +265,22 @@ func attachedTo(v map[string]any, server string) bool {
 	b, _ := json.Marshal(v["attachments"])
 	return strings.Contains(string(b), server)
 }
+
+// nova runs novaclient's `nova` (for the verbs OSC 6.0 lacks or breaks:
+// its `server evacuate` fails printing the answer) with the same
+// credentials and microversion.
+func nova(t testing.TB, args ...string) string {
+	t.Helper()
+	cmd := osc(t).Cmd()
+	cmd.Path, cmd.Args = "", append([]string{"nova"}, args...)
+	path, err := exec.LookPath("nova")
+	if err != nil {
+		t.Fatalf("novaclient's nova (python3-novaclient) is not installed: %v", err)
+	}
+	cmd.Path = path
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("nova %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
