@@ -14,6 +14,8 @@ import (
 type Network interface {
 	AllocateForInstance(ctx context.Context, a rpcapi.AllocateForInstanceArgs) ([]rpcapi.VIF, error)
 	DeallocateForInstance(ctx context.Context, a rpcapi.DeallocateForInstanceArgs) error
+	BindPorts(ctx context.Context, a rpcapi.BindPortsArgs) ([]rpcapi.VIF, error)
+	GetInstanceNWInfo(ctx context.Context, instance string) ([]rpcapi.VIF, error)
 }
 
 // SetNetwork connects the manager to the network service. Without it a
@@ -79,4 +81,36 @@ func (m *Manager) deallocateNetworks(ctx context.Context, inst *objects.Instance
 	}); err != nil {
 		m.log.ErrorContext(ctx, "compute: could not release the instance's ports", "instance", inst.UUID, "error", err)
 	}
+}
+
+// instanceInterfaces returns the NICs of an existing instance (its
+// ports as they are), for a guest redefined on this host: rebuild,
+// resize, rescue, unshelve. None when it asked for no network.
+func (m *Manager) instanceInterfaces(ctx context.Context, inst *objects.Instance) ([]virt.Interface, error) {
+	req, err := requestedNetworks(inst)
+	if err != nil || !req.Wanted() || m.network == nil {
+		return nil, err
+	}
+	vifs, err := m.network.GetInstanceNWInfo(ctx, inst.UUID)
+	if err != nil {
+		return nil, err
+	}
+	return Interfaces(vifs), nil
+}
+
+// bindNetworksHere moves the instance's port bindings to this host and
+// returns its NICs (same MACs and addresses), for a guest arriving from
+// another host: evacuation, cold or live migration (nova's
+// migrate_instance_finish / setup_networks_on_host). The agent of this
+// host then filters its taps; DHCP answers it as before.
+func (m *Manager) bindNetworksHere(ctx context.Context, inst *objects.Instance) ([]virt.Interface, error) {
+	req, err := requestedNetworks(inst)
+	if err != nil || !req.Wanted() || m.network == nil {
+		return nil, err
+	}
+	vifs, err := m.network.BindPorts(ctx, rpcapi.BindPortsArgs{InstanceUUID: inst.UUID, Host: m.cfg.Host})
+	if err != nil {
+		return nil, err
+	}
+	return Interfaces(vifs), nil
 }
