@@ -127,11 +127,30 @@ CONF
   chown -R libvirt-qemu:kvm "$d/lib/libvirt/qemu" 2>/dev/null || true
 }
 
+# host_names_up I: the hosts' names resolve inside host I from its own
+# /etc/hosts (bind-mounted in its mount namespace): libvirt looks up its
+# hostname during a migration, and the machine's DNS server is not
+# reachable from the namespaces (each lookup would wait for its timeout).
+host_names_up() {
+  local i=$1 d j pid; d=$(host_dir "$i")
+  {
+    echo "127.0.0.1 localhost"
+    echo "$HOSTS_NET.1 $(hostname)"
+    for ((j = 1; j <= HOSTS; j++)); do echo "$(host_ip "$j") $(host_name "$j")"; done
+  } >"$d/etc/hosts"
+  pid=$(host_libvirtd_pid "$i")
+  [ -n "$pid" ] || return 0
+  if ! nsenter -t "$pid" -m -- grep -q " $(host_name "$i")\$" /etc/hosts 2>/dev/null; then
+    nsenter -t "$pid" -m -- mount --bind "$d/etc/hosts" /etc/hosts
+  fi
+}
+
 # host_libvirt_up I: virtlogd and libvirtd inside host I.
 host_libvirt_up() {
   local i=$1 d pid; d=$(host_dir "$i")
   pid=$(host_libvirtd_pid "$i")
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    host_names_up "$i"
     return 0
   fi
   host_libvirt_config "$i"
@@ -153,6 +172,7 @@ host_libvirt_up() {
   cp "$d/run/libvirt/libvirtd.pid" "$RUN_DIR/$(host_name "$i")-libvirtd.pid"
   cp "$d/run/libvirt/virtlogd.pid" "$RUN_DIR/$(host_name "$i")-virtlogd.pid"
   wait_for 30 "libvirtd of $(host_name "$i")" host_exec "$i" virsh -c qemu:///system version
+  host_names_up "$i"
 }
 
 # hosts_nat_up: with the control plane on loopback, TCP from the hosts to
