@@ -226,13 +226,29 @@ func (a *API) lifecycleCompute() (SnapshotCompute, error) {
 // the compute host snapshots the root disk into it (snapshot_instance).
 // 202 with {"image_id"} from 2.45, a Location header before.
 func (a *API) createImage(w http.ResponseWriter, r *http.Request, c caller, arg any) {
+	a.snapshotAction(w, r, c, arg, "createImage")
+}
+
+// createBackup is api-ref "Create Server Back Up (createBackup Action)":
+// createImage with image_type backup and backup_type, after which the
+// server's backups of that type beyond the rotation newest are deleted.
+func (a *API) createBackup(w http.ResponseWriter, r *http.Request, c caller, arg any) {
+	a.snapshotAction(w, r, c, arg, "createBackup")
+}
+
+func (a *API) snapshotAction(w http.ResponseWriter, r *http.Request, c caller, arg any, action string) {
 	m, ok := arg.(map[string]any)
 	if !ok {
-		writeErr(w, r, badField("createImage", arg, "%s is not of type 'object'", repr(arg)))
+		writeErr(w, r, badField(action, arg, "%s is not of type 'object'", repr(arg)))
 		return
 	}
 	b := body(m)
-	if err := b.only("createImage", "name", "metadata"); err != nil {
+	backup := action == "createBackup"
+	allowed := []string{"name", "metadata"}
+	if backup {
+		allowed = append(allowed, "backup_type", "rotation")
+	}
+	if err := b.only(action, allowed...); err != nil {
 		writeErr(w, r, err)
 		return
 	}
@@ -242,17 +258,42 @@ func (a *API) createImage(w http.ResponseWriter, r *http.Request, c caller, arg 
 		return
 	}
 	if strings.TrimSpace(name) == "" || strings.TrimSpace(name) != name {
-		writeErr(w, r, badField("createImage.name", name, "%s does not match '^(?! )[a-zA-Z0-9. _-]+(?<! )$'", repr(name)))
+		writeErr(w, r, badField(action+".name", name, "%s does not match '^(?! )[a-zA-Z0-9. _-]+(?<! )$'", repr(name)))
 		return
+	}
+	var backupType string
+	var rotation *int
+	if backup {
+		if backupType, _, err = b.str("backup_type", true, false, 0, 255); err != nil {
+			writeErr(w, r, err)
+			return
+		}
+		n, _, err := b.intField("rotation", true, 0, 1<<31-1, true)
+		if err != nil {
+			writeErr(w, r, err)
+			return
+		}
+		rot := int(n)
+		rotation = &rot
 	}
 	var meta map[string]string
 	if v, ok := m["metadata"]; ok {
-		if meta, err = stringMap("createImage.metadata", v); err != nil {
+		if meta, err = stringMap(action+".metadata", v); err != nil {
 			writeErr(w, r, err)
 			return
 		}
 	}
-	in, err := a.instanceFor(r, c, "os_compute_api:servers:create_image")
+	if backup {
+		if meta == nil {
+			meta = map[string]string{}
+		}
+		meta["image_type"], meta["backup_type"] = "backup", backupType
+	}
+	rule, task, act := "os_compute_api:servers:create_image", objects.TaskImageSnapshot, objects.ActionCreateImage
+	if backup {
+		rule, task, act = "os_compute_api:os-create-backup", "image_backup", "createBackup"
+	}
+	in, err := a.instanceFor(r, c, rule)
 	if err != nil {
 		writeErr(w, r, err)
 		return
@@ -275,7 +316,7 @@ func (a *API) createImage(w http.ResponseWriter, r *http.Request, c caller, arg 
 		writeErr(w, r, err)
 		return
 	}
-	if err := checkStates("createImage", in, []string{objects.VMActive, objects.VMStopped, objects.VMPaused, objects.VMSuspended}, []string{""}); err != nil {
+	if err := checkStates(action, in, []string{objects.VMActive, objects.VMStopped, objects.VMPaused, objects.VMSuspended}, []string{""}); err != nil {
 		writeErr(w, r, err)
 		return
 	}
@@ -289,15 +330,16 @@ func (a *API) createImage(w http.ResponseWriter, r *http.Request, c caller, arg 
 			a.log.ErrorContext(r.Context(), "cannot delete the image of a snapshot that did not start", "image", imageID, "error", derr.Error())
 		}
 	}
-	in, err = a.transition(r, c, in, "createImage", objects.ActionCreateImage,
-		[]string{objects.VMActive, objects.VMStopped, objects.VMPaused, objects.VMSuspended}, []string{""}, objects.TaskImageSnapshot)
+	in, err = a.transition(r, c, in, action, act,
+		[]string{objects.VMActive, objects.VMStopped, objects.VMPaused, objects.VMSuspended}, []string{""}, task)
 	if err != nil {
 		dropImage()
 		writeErr(w, r, err)
 		return
 	}
 	if err := a.castOrRevert(r, in, func() error {
-		return sc.SnapshotInstance(rpcCtx(r), computeapi.SnapshotInstanceArgs{Instance: in, ImageID: imageID, Pool: imagePoolOf(in)})
+		return sc.SnapshotInstance(rpcCtx(r), computeapi.SnapshotInstanceArgs{Instance: in, ImageID: imageID, Pool: imagePoolOf(in),
+			BackupType: backupType, Rotation: rotation})
 	}); err != nil {
 		dropImage()
 		writeErr(w, r, err)

@@ -43,6 +43,8 @@ func (a *API) lifecycleAction(w http.ResponseWriter, r *http.Request, c caller, 
 	switch name {
 	case "createImage":
 		h = a.createImage
+	case "createBackup":
+		h = a.createBackup
 	case "rebuild":
 		h = a.rebuildServer
 	case "resize":

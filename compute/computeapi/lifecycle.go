@@ -29,6 +29,11 @@ type SnapshotInstanceArgs struct {
 	Instance objects.Instance `json:"instance"`
 	ImageID  string           `json:"image_id"`
 	Pool     string           `json:"pool,omitempty"` // the Glance RBD pool; "" for the default
+	// BackupType and Rotation make it createBackup: once the image is
+	// active, the instance's backups of that type beyond the Rotation
+	// newest are deleted.
+	BackupType string `json:"backup_type,omitempty"`
+	Rotation   *int   `json:"rotation,omitempty"`
 }
 
 // RebuildInstanceArgs are the arguments of rebuild_instance.

@@ -211,4 +211,54 @@ func (g *GlanceImages) Delete(ctx context.Context, imageID string) error {
 	return err
 }
 
+// Backups lists the active backups of an instance of one backup type,
+// newest first (Glance v2 property filters).
+func (g *GlanceImages) Backups(ctx context.Context, instanceUUID, backupType string) ([]string, error) {
+	q := url.Values{"instance_uuid": {instanceUUID}, "image_type": {"backup"}, "backup_type": {backupType},
+		"status": {"active"}, "sort_key": {"created_at"}, "sort_dir": {"desc"}, "limit": {"1000"}}
+	var out struct {
+		Images []struct {
+			ID string `json:"id"`
+		} `json:"images"`
+	}
+	if err := g.get(ctx, "/v2/images?"+q.Encode(), &out); err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(out.Images))
+	for _, im := range out.Images {
+		ids = append(ids, im.ID)
+	}
+	return ids, nil
+}
+
+func (g *GlanceImages) get(ctx context.Context, path string, out any) error {
+	token, err := g.Auth.Token(ctx)
+	if err != nil {
+		return fault.Wrap(err, fault.Unavailable, "nova-compute cannot authenticate to the image service.")
+	}
+	base, err := g.Auth.Endpoint(ctx, auth.EndpointFilter{ServiceType: "image"})
+	if err != nil {
+		return fault.Wrap(err, fault.Unavailable, "The image service is not in the service catalog.")
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(base, "/")+path, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("X-Auth-Token", token)
+	hc := g.HTTP
+	if hc == nil {
+		hc = &http.Client{Timeout: 2 * time.Minute}
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return fault.Wrap(err, fault.Unavailable, "The image service could not be reached.")
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	if resp.StatusCode != http.StatusOK {
+		return fault.Wrap(fmt.Errorf("glance GET %s: %s: %s", path, resp.Status, data), fault.Unavailable, "The image service failed (HTTP %d).", resp.StatusCode)
+	}
+	return json.Unmarshal(data, out)
+}
+
 var _ ImageService = (*GlanceImages)(nil)

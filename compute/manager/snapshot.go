@@ -51,7 +51,7 @@ func (m *Manager) snapshotInstance(ctx context.Context, a computeapi.SnapshotIns
 
 func (m *Manager) snapshot(ctx context.Context, a computeapi.SnapshotInstanceArgs) error {
 	uuid := a.Instance.UUID
-	if _, err := m.update(ctx, uuid, conductorapi.Updates{TaskState: ptr(TaskImagePendingUpload)}, objects.TaskImageSnapshot); err != nil {
+	if _, err := m.update(ctx, uuid, conductorapi.Updates{TaskState: ptr(TaskImagePendingUpload)}, objects.TaskImageSnapshot, TaskImageBackup); err != nil {
 		return err
 	}
 	loc, err := m.directSnapshot(ctx, uuid, a.ImageID, a.Pool, func() error {
@@ -65,7 +65,39 @@ func (m *Manager) snapshot(ctx context.Context, a computeapi.SnapshotInstanceArg
 		return err
 	}
 	m.log.InfoContext(ctx, "compute: instance snapshotted", "instance", uuid, "image", a.ImageID, "location", loc)
+	if a.Rotation != nil {
+		m.rotateBackups(ctx, uuid, a.BackupType, *a.Rotation)
+	}
 	return nil
+}
+
+// TaskImageBackup is the task_state of createBackup.
+const TaskImageBackup = "image_backup"
+
+// backupLister lists an instance's backups (GlanceImages.Backups).
+type backupLister interface {
+	Backups(ctx context.Context, instanceUUID, backupType string) ([]string, error)
+}
+
+// rotateBackups deletes the instance's backups of backupType beyond the
+// rotation newest (nova's _rotate_backups); a failure is logged.
+func (m *Manager) rotateBackups(ctx context.Context, uuid, backupType string, rotation int) {
+	bl, ok := m.life.images.(backupLister)
+	if !ok {
+		return
+	}
+	ids, err := bl.Backups(ctx, uuid, backupType)
+	if err != nil {
+		m.log.ErrorContext(ctx, "compute: could not list backups to rotate", "instance", uuid, "error", err)
+		return
+	}
+	for i := rotation; i < len(ids); i++ {
+		if err := m.life.images.Delete(ctx, ids[i]); err != nil {
+			m.log.ErrorContext(ctx, "compute: could not delete a rotated backup", "instance", uuid, "image", ids[i], "error", err)
+			continue
+		}
+		m.log.InfoContext(ctx, "compute: backup rotated out", "instance", uuid, "image", ids[i], "backup_type", backupType)
+	}
 }
 
 // directSnapshot copies the root disk into pool as imageID and registers

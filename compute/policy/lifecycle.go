@@ -13,6 +13,7 @@ func lifecycleRules() []policy.Rule {
 	s := "os_compute_api:servers:"
 	add(s+"create_image", MemberOrAdmin, "POST /servers/{server_id}/action (createImage)")
 	add(s+"create_image:allow_volume_backed", MemberOrAdmin, "POST /servers/{server_id}/action (createImage)")
+	add("os_compute_api:os-create-backup", MemberOrAdmin, "POST /servers/{server_id}/action (createBackup)")
 	add(s+"rebuild", MemberOrAdmin, "POST /servers/{server_id}/action (rebuild)")
 	add(s+"rebuild:trusted_certs", MemberOrAdmin, "POST /servers/{server_id}/action (rebuild)")
 	add(s+"resize", MemberOrAdmin, "POST /servers/{server_id}/action (resize)")
