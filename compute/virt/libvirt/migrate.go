@@ -233,7 +233,8 @@ func (d *Driver) PostLiveMigrationAtDestination(ctx context.Context, uuid string
 				return fmt.Errorf("resume after migration: %w", err)
 			}
 		}
-		if info, err := dom.GetJobStats(golibvirt.DOMAIN_JOB_STATS_COMPLETED); err == nil {
+		// Kept for others to read too (virsh domjobinfo --completed).
+		if info, err := dom.GetJobStats(golibvirt.DOMAIN_JOB_STATS_COMPLETED | golibvirt.DOMAIN_JOB_STATS_KEEP_COMPLETED); err == nil {
 			stats = statsOf(info)
 		}
 		info, err := domainInfo(dom)
