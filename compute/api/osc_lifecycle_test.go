@@ -350,8 +350,6 @@ func TestOSCLifecycleShelveAndRescue(t *testing.T) {
 		t.Errorf("an offloaded server keeps its disks:\n%s", out)
 	}
 
-	before := e.console(id)
-	_ = before
 	e.user.Run("server", "unshelve", id)
 	e.waitStatus(id, "ACTIVE", 4*time.Minute)
 	poll(t, "the boot marker after unshelve", 3*time.Minute, func() bool { return strings.Contains(e.console(id), "tinyvm booted") })
@@ -360,9 +358,8 @@ func TestOSCLifecycleShelveAndRescue(t *testing.T) {
 	})
 
 	// rescue / unrescue
-	before = e.console(id)
-	out := e.user.Run("server", "rescue", id)
-	_ = out
+	before := e.console(id)
+	e.user.Run("server", "rescue", id)
 	e.waitStatus(id, "RESCUE", 3*time.Minute)
 	if out := testenv.RBD(t, "ls", "vms"); !strings.Contains(out, id+"_disk.rescue") {
 		t.Errorf("no rescue disk:\n%s", out)

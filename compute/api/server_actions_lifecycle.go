@@ -274,6 +274,9 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, c caller, ar
 		writeErr(w, r, err)
 		return
 	}
+	if !atLeast(r, 75) {
+		stripAddressExtensions(server) // nova's rebuild view: extend_address=False
+	}
 	if a.set.EnableInstancePassword {
 		if pass == "" {
 			pass = randomString(12, "23456789abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ")
@@ -281,6 +284,23 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, c caller, ar
 		server["adminPass"] = pass
 	}
 	httpapi.WriteJSON(w, r, http.StatusAccepted, map[string]any{"server": server})
+}
+
+// stripAddressExtensions keeps only addr and version in a server view's
+// addresses, as nova's rebuild answers below 2.75.
+func stripAddressExtensions(server map[string]any) {
+	switch addrs := server["addresses"].(type) {
+	case map[string]any:
+		for _, list := range addrs {
+			items, _ := list.([]any)
+			for _, it := range items {
+				if m, ok := it.(map[string]any); ok {
+					delete(m, "OS-EXT-IPS-MAC:mac_addr")
+					delete(m, "OS-EXT-IPS:type")
+				}
+			}
+		}
+	}
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
