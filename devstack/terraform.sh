@@ -51,6 +51,31 @@ tf_apply() {
     2) cat "$LOG_DIR/terraform-plan.log"; die "the second plan wants changes: the APIs do not read back what was applied" ;;
     *) tail -40 "$LOG_DIR/terraform-plan.log"; die "tofu plan failed" ;;
   esac
+  tf_wait_guests
+}
+
+# tf_wait_guests: both guests booted (their console says so) and the
+# attached volume seen by the guest it is attached to. Besides checking the
+# example for real, this lets destroy detach it: a guest still booting
+# does not answer PCI hot-unplug, and the detach fails after a minute.
+tf_wait_guests() {
+  api_login
+  local sid marker out deadline
+  log "terraform: waiting for the guests to boot and see the attached volume"
+  for sid in $(awk '$1 == "server" {print $2}' "$work/ids"); do
+    marker="tinyvm booted"
+    if [ "$sid" = "$(tofu output -json server_ids | jq -r '.[0]')" ]; then
+      marker="tinyvm disk add vdb"
+    fi
+    deadline=$((SECONDS + ${TF_GUEST_TIMEOUT:-300}))
+    until out=$(curl -sS -H "X-Auth-Token: $API_TOKEN" -H 'Content-Type: application/json' \
+      -d '{"os-getConsoleOutput": {"length": 200}}' "$NOVA_URL/servers/$sid/action") &&
+      jq -r '.output // empty' <<<"$out" | grep -q "$marker"; do
+      [ $SECONDS -lt "$deadline" ] || die "server $sid: no '$marker' on its console after ${TF_GUEST_TIMEOUT:-300}s"
+      sleep 3
+    done
+    echo "guest $sid: $marker"
+  done
 }
 
 tf_destroy() {
