@@ -303,6 +303,9 @@ func (a *API) createServer(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) create(r *http.Request, c caller, req serverRequest) (map[string]any, error) {
 	ctx := r.Context()
+	if err := a.validateNetworks(r, c, req.networks); err != nil {
+		return nil, err
+	}
 	// Placement constraints.
 	if req.host != "" || req.node != "" {
 		if err := a.can(c, "os_compute_api:servers:create:forced_host", nil); err != nil {

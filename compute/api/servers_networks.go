@@ -16,6 +16,7 @@ import (
 // instance, for `addresses` and os-server-ips (compute/network/rpcapi.Client).
 type Network interface {
 	GetInstanceNWInfo(ctx context.Context, instance string) ([]rpcapi.VIF, error)
+	ValidateNetworks(ctx context.Context, a rpcapi.ValidateNetworksArgs) error
 }
 
 // SetNetwork connects the API to the network service; without it
@@ -137,4 +138,17 @@ func addressMap(vifs []rpcapi.VIF, extended bool) map[string]any {
 		out[v.NetworkName] = list
 	}
 	return out
+}
+
+// validateNetworks has the network service check the requested networks
+// and ports (nova's validate_networks): 400 for one the project cannot
+// use, 409 for a port in use. Without a network service (tests) the
+// request is recorded unchecked: nova-compute then fails the build.
+func (a *API) validateNetworks(r *http.Request, c caller, req rpcapi.Requested) error {
+	if len(req.Requests) == 0 || a.network == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(rpcCtx(r), networkTimeout)
+	defer cancel()
+	return a.network.ValidateNetworks(ctx, rpcapi.ValidateNetworksArgs{ProjectID: c.ProjectID, Requests: req.Requests})
 }

@@ -39,6 +39,7 @@ func (s *Service) Register(srv *rpc.Server) {
 		return s.GetInstanceNWInfo(ctx, a.InstanceUUID)
 	}))
 	srv.Register(rpcapi.MethodAgentSync, rpc.Handle(s.AgentSync))
+	srv.Register(rpcapi.MethodValidateNetworks, rpc.Handle(s.ValidateNetworks))
 	srv.Register(rpcapi.MethodGetHostPorts, rpc.Handle(func(ctx context.Context, a rpcapi.HostArgs) ([]rpcapi.VIF, error) {
 		return s.GetHostPorts(ctx, a.Host)
 	}))

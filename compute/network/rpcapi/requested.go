@@ -1,6 +1,7 @@
 package rpcapi
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 )
@@ -51,4 +52,21 @@ func (r Requested) UserPorts() []string {
 		}
 	}
 	return out
+}
+
+// MethodValidateNetworks checks a server's requested networks and ports
+// before nova-api accepts it (nova's validate_networks).
+const MethodValidateNetworks = "validate_networks"
+
+// ValidateNetworksArgs are the project's requests.
+type ValidateNetworksArgs struct {
+	ProjectID string           `json:"project_id"`
+	Requests  []NetworkRequest `json:"requests"`
+}
+
+// ValidateNetworks fails with nova's 400/409 errors for a network or
+// port the project cannot use.
+func (c *Client) ValidateNetworks(ctx context.Context, a ValidateNetworksArgs) error {
+	var out struct{}
+	return c.rpc.Call(ctx, c.target, MethodValidateNetworks, a, &out)
 }
