@@ -20,7 +20,8 @@ import (
 // (virsh secret-define, secret-set-value). The key is read from that
 // user's keyring beside this host's ceph.conf or in /etc/ceph; it goes to
 // libvirt's secret API only. ok is false when this host has no keyring
-// for the user (the caller then uses nova's own rbd_user).
+// for the user, or libvirt holds the user's key under another uuid (the
+// caller then uses nova's own rbd_user).
 func (d *Driver) volumeSecret(ctx context.Context, user, secretUUID string) (ok bool, err error) {
 	c, err := d.connect()
 	if err != nil {
@@ -45,11 +46,14 @@ func (d *Driver) volumeSecret(ctx context.Context, user, secretUUID string) (ok 
 	if err != nil {
 		d.dropIfLost(c, err)
 		if other, lerr := c.LookupSecretByUsage(golibvirt.SECRET_USAGE_TYPE_CEPH, secretUsage(user)); lerr == nil {
+			// libvirt holds one secret per usage: another uuid for this
+			// user's key is a misconfiguration to report, not a reason
+			// to fail the attach (nova's own rbd_user serves instead).
 			id, _ := other.GetUUIDString()
 			other.Free()
-			return false, fault.Wrap(err, fault.Conflict,
-				"A libvirt secret for %q already exists with uuid %s, not the block storage service's secret_uuid %s: set Cinder's rbd_secret_uuid = %s or undefine that secret.",
-				secretUsage(user), id, secretUUID, id)
+			d.log.WarnContext(ctx, "a libvirt secret for the block storage service's Ceph user exists under another uuid; using nova's own rbd_user for the volume (set Cinder's rbd_secret_uuid to it)",
+				"rbd_user", user, "secret_uuid", secretUUID, "existing_secret_uuid", id)
+			return false, nil
 		}
 		return false, fault.Wrap(err, fault.Unavailable, "Cannot define the libvirt secret %s for Ceph user %s.", secretUUID, user)
 	}
