@@ -156,7 +156,7 @@ func (m *Manager) moveDestination(ctx context.Context, in objects.Instance, host
 	if err != nil {
 		var nv *schedulerapi.NoValidHost
 		if errors.As(err, &nv) {
-			return schedulerapi.Selection{}, fault.Wrap(err, fault.Conflict, "%s", nv.Error())
+			return schedulerapi.Selection{}, fault.New(fault.Conflict, "%s", nv.Error())
 		}
 		return schedulerapi.Selection{}, err
 	}
