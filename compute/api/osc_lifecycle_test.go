@@ -334,6 +334,7 @@ func TestOSCLifecycleShelveAndRescue(t *testing.T) {
 	name := "lc-vm-" + e.sfx
 
 	e.user.Run("server", "shelve", id)
+	t.Cleanup(func() { e.admin.Quietly("image", "delete", name+"-shelved") })
 	s := e.waitStatus(id, "SHELVED_OFFLOADED", 3*time.Minute)
 	if h := s["OS-EXT-SRV-ATTR:host"]; h != nil && h != "" {
 		t.Errorf("an offloaded server has host %v", h)

@@ -676,6 +676,22 @@ func (a *API) shelveServer(w http.ResponseWriter, r *http.Request, c caller, arg
 	w.WriteHeader(http.StatusAccepted)
 }
 
+// deleteShelvedImage deletes the image a shelved server's disk is kept
+// in when the server is deleted, as nova's delete of a shelved instance.
+func (a *API) deleteShelvedImage(r *http.Request, c caller, in objects.Instance) {
+	id := in.SystemMetadata["shelved_image_id"]
+	if id == "" || (in.VMState != objects.VMShelved && in.VMState != objects.VMShelvedOffloaded) {
+		return
+	}
+	iw, err := a.imageWriter()
+	if err == nil {
+		err = iw.DeleteImage(r.Context(), c.AuthToken, id)
+	}
+	if err != nil {
+		a.log.WarnContext(r.Context(), "cannot delete the shelved image of a deleted server", "instance", in.UUID, "image", id, "error", err.Error())
+	}
+}
+
 // shelveOffload is api-ref "Shelf-Offload (Remove) Server": 202.
 func (a *API) shelveOffload(w http.ResponseWriter, r *http.Request, c caller, arg any) {
 	if err := nullBody("shelveOffload", arg); err != nil {

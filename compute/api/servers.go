@@ -392,6 +392,7 @@ func (a *API) deleteServer(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, r, err)
 		return
 	}
+	a.deleteShelvedImage(r, c, in) // server_actions_lifecycle.go
 	if in.Host == "" || !a.hostUp(r, in.Host) {
 		// Never scheduled, or its host is down: delete in the database;
 		// a down host cleans up what is left when it starts again.
