@@ -34,16 +34,50 @@ else
 fi
 openstack role add --project "$member" --user "$member" member
 
-launch=0 hyper=0
-if curl -fsS -o /dev/null "http://$HOST_IP:8774/"; then
-  launch=1 hyper=1
-fi
+# as_member CMD...: an openstack command as the member user.
+as_member() {
+  OS_USERNAME=$member OS_PASSWORD=$member_pw OS_PROJECT_NAME=$member openstack "$@"
+}
+
+# What the pages must show: an image and a volume of the member's project,
+# and a flavor to launch with (made once, kept between runs).
+image_name=horizon-smoke-tiny volume_name=horizon-smoke-vol flavor_name=horizon-smoke
+tiny=${TINY_IMAGE:-$REPO_DIR/.cache/images/tiny.raw}
+[ -s "$tiny" ] || die "no tiny image at $tiny: run 'make image'"
+as_member image show "$image_name" >/dev/null 2>&1 ||
+  as_member image create --disk-format raw --container-format bare --file "$tiny" "$image_name" >/dev/null
+as_member volume show "$volume_name" >/dev/null 2>&1 || as_member volume create --size 1 "$volume_name" >/dev/null
+openstack flavor show "$flavor_name" >/dev/null 2>&1 ||
+  openstack flavor create --public --ram 128 --disk 1 --vcpus 1 "$flavor_name" >/dev/null
+network=${HORIZON_NETWORK:-private}
+openstack network show "$network" >/dev/null || die "no network '$network' for the launched instance"
+
+# leftovers: the member's instances a failed run left behind.
+leftovers() {
+  as_member server list -f value -c ID -c Name | awk '$2 ~ /^horizon-smoke-/ {print $1}'
+}
+cleanup() {
+  local ids; ids=$(leftovers || true)
+  [ -z "$ids" ] || { log "horizon: deleting instances left behind: $ids"; as_member server delete --wait $ids || true; }
+}
+cleanup
 out=$HORIZON_DIR/screenshots
 rm -rf "$out"
-log "horizon: smoke test (launch: $launch; screenshots: $out)"
+log "horizon: smoke test (screenshots: $out)"
+rc=0
 HORIZON_URL="http://$HOST_IP:$HORIZON_PORT" OUT_DIR=$out \
   MEMBER_USER=$member MEMBER_PASSWORD=$member_pw \
   ADMIN_USER=$OS_USERNAME ADMIN_PASSWORD=$OS_PASSWORD \
-  HORIZON_LAUNCH=$launch HORIZON_HYPERVISORS=$hyper \
-  LAUNCH_IMAGE=${LAUNCH_IMAGE:-horizon-smoke-tiny} LAUNCH_FLAVOR=${LAUNCH_FLAVOR:-horizon-smoke} \
-  node "$here/horizon/smoke.mjs"
+  HORIZON_LAUNCH=1 HORIZON_HYPERVISORS=1 \
+  LAUNCH_IMAGE=$image_name LAUNCH_FLAVOR=$flavor_name LAUNCH_NETWORK=$network \
+  EXPECT_IMAGE=$image_name EXPECT_VOLUME=$volume_name \
+  node "$here/horizon/smoke.mjs" || rc=$?
+# The test deletes its instance through the dashboard; one still listed
+# after it (a failed run) is deleted here, and fails the run.
+left=$(leftovers || true)
+if [ -n "$left" ]; then
+  cleanup
+  [ $rc -ne 0 ] || die "the instance launched through Horizon is still there after the test deleted it: $left"
+fi
+[ $rc -eq 0 ] || die "horizon smoke test failed (screenshots: $out, log: $LOG_DIR/horizon.log)"
+log "horizon: smoke test passed in ${SECONDS}s (screenshots: $out)"

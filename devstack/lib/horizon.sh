@@ -40,8 +40,8 @@ ALLOWED_HOSTS = ["*"]
 SECRET_KEY = "$(secret horizon_secret_key)"
 SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# No network service yet: Horizon must not ask Neutron for quotas.
-OPENSTACK_NEUTRON_NETWORK = dict(OPENSTACK_NEUTRON_NETWORK, enable_quotas=False)
+# The network service (network-api on :9696) answers what Horizon asks of
+# Neutron, quotas included: OPENSTACK_NEUTRON_NETWORK keeps its defaults.
 PY
   umask 022
   mv "$HORIZON_DIR/gostack_dashboard_settings.py.tmp" "$HORIZON_DIR/gostack_dashboard_settings.py"
