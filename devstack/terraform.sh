@@ -17,8 +17,8 @@ source "$here/lib/hosts.sh"
 source "$here/lib/terraform.sh"
 
 step=${1:-all}
-work=$STACK_DIR/terraform-example
 prefix=${TF_EXAMPLE_PREFIX:-tf-example}
+work=$STACK_DIR/terraform/$prefix # state and IDs, one directory a prefix
 image=${TINY_IMAGE:-$REPO_DIR/.cache/images/tiny.raw}
 [ -f "$REPO_DIR/openrc" ] || die "no openrc: run 'make dev' first"
 [ -s "$image" ] || die "no tiny image at $image: run 'make image'"
