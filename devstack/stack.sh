@@ -106,15 +106,13 @@ TXT
 
 cmd=${1:-up}
 # One run at a time: two `make dev` at once would each start the daemons
-# and leave the loser's untracked. A nested run (clean calls stop) holds
-# the lock already.
+# and leave the loser's untracked. The script runs again under flock(1),
+# which holds the lock itself (-o: the daemons started do not inherit it).
+# A nested run (clean calls stop) holds the lock already.
 if [ "$cmd" != status ] && [ -z "${GOSTACK_STACK_LOCKED:-}" ]; then
-  exec 9>"$STACK_DIR.lock"
-  if ! flock -n 9; then
-    log "another stack.sh runs on $STACK_DIR; waiting for it"
-    flock 9
-  fi
   export GOSTACK_STACK_LOCKED=1
+  flock -n -o "$STACK_DIR.lock" true || log "another stack.sh runs on $STACK_DIR; waiting for it"
+  exec flock -o "$STACK_DIR.lock" bash "$here/$(basename "$0")" "$@"
 fi
 case $cmd in
   up)
