@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -201,12 +202,18 @@ func parseServer(r *http.Request, b body) (serverRequest, error) {
 		return s, err
 	}
 	if v, ok := b["security_groups"]; ok {
+		// Names or ids (Horizon sends the default group's id); the
+		// network service checks them and gives them to the ports. Only
+		// "default" is the default.
 		list, _ := v.([]any)
 		for _, g := range list {
 			m, _ := g.(map[string]any)
-			if name, _ := m["name"].(string); name != "" && name != "default" {
-				return s, invalid("Unable to find security_group with name or id '%s'", name)
+			if name, _ := m["name"].(string); name != "" && !slices.Contains(s.networks.SecurityGroups, name) {
+				s.networks.SecurityGroups = append(s.networks.SecurityGroups, name)
 			}
+		}
+		if len(s.networks.SecurityGroups) == 1 && s.networks.SecurityGroups[0] == "default" {
+			s.networks.SecurityGroups = nil
 		}
 	}
 	var rootImage string
@@ -226,33 +233,6 @@ func appendUnique(list []string, s string) []string {
 		}
 	}
 	return append(list, s)
-}
-
-// checkNetworks accepts what a cloud without a network service can honour:
-// no networks, "none", "auto" or an empty list; an explicit list of
-// networks, ports or fixed IPs cannot be honoured and is refused.
-func checkNetworks(r *http.Request, b body) error {
-	v, ok := b["networks"]
-	if !ok {
-		if atLeast(r, 37) {
-			return badField("server", map[string]any(b), "'networks' is a required property")
-		}
-		return nil
-	}
-	switch t := v.(type) {
-	case string:
-		if !atLeast(r, 37) || (t != "none" && t != "auto") {
-			return badField("networks", v, "%s is not of type 'array'", repr(v))
-		}
-		return nil
-	case []any:
-		if len(t) == 0 {
-			return nil
-		}
-		return invalid("This cloud has no network service, so servers cannot be attached to networks, ports or fixed IPs. " +
-			"Create the server without networks (\"networks\": \"none\" or \"auto\" from microversion 2.37, or no \"networks\" below it).")
-	}
-	return badField("networks", v, "%s is not of type 'array'", repr(v))
 }
 
 // createServer is api-ref "Create Server".

@@ -145,10 +145,11 @@ func addressMap(vifs []rpcapi.VIF, extended bool) map[string]any {
 // use, 409 for a port in use. Without a network service (tests) the
 // request is recorded unchecked: nova-compute then fails the build.
 func (a *API) validateNetworks(r *http.Request, c caller, req rpcapi.Requested) error {
-	if len(req.Requests) == 0 || a.network == nil {
+	if (len(req.Requests) == 0 && len(req.SecurityGroups) == 0) || a.network == nil {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(rpcCtx(r), networkTimeout)
 	defer cancel()
-	return a.network.ValidateNetworks(ctx, rpcapi.ValidateNetworksArgs{ProjectID: c.ProjectID, Requests: req.Requests})
+	return a.network.ValidateNetworks(ctx, rpcapi.ValidateNetworksArgs{ProjectID: c.ProjectID, Requests: req.Requests,
+		SecurityGroups: req.SecurityGroups})
 }

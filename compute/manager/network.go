@@ -47,6 +47,7 @@ func (m *Manager) allocateNetworks(ctx context.Context, inst *objects.Instance) 
 	vifs, err := m.network.AllocateForInstance(ctx, rpcapi.AllocateForInstanceArgs{
 		InstanceUUID: inst.UUID, ProjectID: inst.ProjectID, Host: m.cfg.Host,
 		AvailabilityZone: inst.AvailabilityZone, Requests: req.Requests, Auto: req.Auto && len(req.Requests) == 0,
+		SecurityGroups: req.SecurityGroups,
 	})
 	if err != nil {
 		m.log.WarnContext(ctx, "compute: network allocation failed", "instance", inst.UUID, "error", err)

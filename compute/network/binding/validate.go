@@ -15,6 +15,15 @@ import (
 // free (409 "Port X is still in use."), a fixed IP must be in one of
 // the network's subnets (400).
 func (s *Service) ValidateNetworks(ctx context.Context, a rpcapi.ValidateNetworksArgs) (struct{}, error) {
+	// Each security group must be the project's, by name or id (nova's
+	// validate_name: neutronclient's 404 message, as a 400).
+	for _, g := range a.SecurityGroups {
+		if _, err := s.groups(ctx, a.ProjectID, []string{g}); fault.KindOf(err) == fault.NotFound {
+			return struct{}{}, fault.New(fault.Invalid, "Unable to find security_group with name or id '%s'", g)
+		} else if err != nil {
+			return struct{}{}, err
+		}
+	}
 	for _, r := range a.Requests {
 		if r.PortID != "" {
 			p, err := s.st.GetPort(ctx, r.PortID)

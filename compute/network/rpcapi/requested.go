@@ -18,6 +18,9 @@ type Requested struct {
 	None     bool             `json:"none,omitempty"`
 	Auto     bool             `json:"auto,omitempty"`
 	Requests []NetworkRequest `json:"requests,omitempty"`
+	// SecurityGroups are the groups (names or ids) the server's ports
+	// get; empty: the project's default group.
+	SecurityGroups []string `json:"security_groups,omitempty"`
 }
 
 // Encode is the system metadata value of r.
@@ -60,8 +63,9 @@ const MethodValidateNetworks = "validate_networks"
 
 // ValidateNetworksArgs are the project's requests.
 type ValidateNetworksArgs struct {
-	ProjectID string           `json:"project_id"`
-	Requests  []NetworkRequest `json:"requests"`
+	ProjectID      string           `json:"project_id"`
+	Requests       []NetworkRequest `json:"requests"`
+	SecurityGroups []string         `json:"security_groups,omitempty"` // names or ids
 }
 
 // ValidateNetworks fails with nova's 400/409 errors for a network or
