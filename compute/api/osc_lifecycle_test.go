@@ -112,6 +112,19 @@ func flavorName(s map[string]any) string {
 }
 
 // freshBootAfter is true once the console shows a boot after before.
+// settledConsole waits until the guest has been up 20 s (its heartbeat's
+// uptime) and returns its console.
+func (e *lifecycleEnv) settledConsole(id string) string {
+	e.t.Helper()
+	var out string
+	poll(e.t, "the guest up 20 s", 3*time.Minute, func() bool {
+		out = e.console(id)
+		up := lastUptime(out)
+		return up >= 20 && up < 1<<30
+	})
+	return out
+}
+
 func (e *lifecycleEnv) freshBootAfter(id, before string) func() bool {
 	return func() bool {
 		now := e.console(id)
@@ -282,6 +295,8 @@ func TestOSCLifecycleResize(t *testing.T) {
 
 	// A resize no host has the memory for: NoValidHost, ACTIVE, old flavor, fault.
 	huge := e.newFlavor("huge", "--ram", "4000000", "--disk", "3", "--vcpus", "1")
+	// Past the quota the resize would be refused (403) before scheduling.
+	e.admin.Run("quota", "set", "--ram", "-1", e.user.Env["OS_PROJECT_NAME"])
 	e.user.Run("server", "resize", "--flavor", huge, id)
 	s, fault := e.failedResize(id)
 	if !strings.Contains(fault, "No valid host") {
@@ -358,15 +373,17 @@ func TestOSCLifecycleShelveAndRescue(t *testing.T) {
 		return !strings.Contains(e.user.Run("image", "list", "-f", "value", "-c", "ID"), shelvedID)
 	})
 
-	// rescue / unrescue
-	before := e.console(id)
+	// rescue / unrescue. A fresh boot shows as a lower uptime than the
+	// console had before: let the guest be up a while first, or a new
+	// boot could count past it between two polls.
+	before := e.settledConsole(id)
 	e.user.Run("server", "rescue", id)
 	e.waitStatus(id, "RESCUE", 3*time.Minute)
 	if out := testenv.RBD(t, "ls", "vms"); !strings.Contains(out, id+"_disk.rescue") {
 		t.Errorf("no rescue disk:\n%s", out)
 	}
 	poll(t, "the rescue boot", 3*time.Minute, e.freshBootAfter(id, before))
-	before = e.console(id)
+	before = e.settledConsole(id)
 	e.user.Run("server", "unrescue", id)
 	e.waitStatus(id, "ACTIVE", 3*time.Minute)
 	poll(t, "the boot after unrescue", 3*time.Minute, e.freshBootAfter(id, before))
