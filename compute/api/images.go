@@ -73,22 +73,38 @@ func (g *Glance) PatchImage(ctx context.Context, userToken, id string, ops []map
 	return img, err
 }
 
-func (a *API) imageCatalog(w http.ResponseWriter, r *http.Request) (ImageCatalog, caller, bool) {
+// imageCatalog is Glance for an image proxy request, or false with the
+// error written (404 from 2.36, 401 without a caller).
+func (a *API) imageCatalog(w http.ResponseWriter, r *http.Request) (ImageCatalog, bool) {
 	if atLeast(r, imagesMaxMinor+1) {
 		writeErr(w, r, fault.New(fault.NotFound, httpapi.MsgNotFound))
-		return nil, caller{}, false
+		return nil, false
 	}
-	c, err := callerOf(r)
-	if err != nil {
+	if _, err := callerOf(r); err != nil {
 		writeErr(w, r, err)
-		return nil, caller{}, false
+		return nil, false
 	}
 	ic, ok := a.images.(ImageCatalog)
 	if !ok {
 		writeErr(w, r, fault.New(fault.NotImplemented, "The image service is not configured."))
-		return nil, caller{}, false
+		return nil, false
 	}
-	return ic, c, true
+	return ic, true
+}
+
+// urlImage is imageCatalog and the URL's image, or false with the error
+// written.
+func (a *API) urlImage(w http.ResponseWriter, r *http.Request) (ImageCatalog, map[string]any, bool) {
+	ic, ok := a.imageCatalog(w, r)
+	if !ok {
+		return nil, nil, false
+	}
+	img, err := imageOf(r, ic)
+	if err != nil {
+		writeErr(w, r, err)
+		return nil, nil, false
+	}
+	return ic, img, true
 }
 
 func userToken(r *http.Request) string {
@@ -201,7 +217,7 @@ func (a *API) listImagesDetail(w http.ResponseWriter, r *http.Request) { a.image
 
 // imageList is api-ref "List Images" and "List Images With Details".
 func (a *API) imageList(w http.ResponseWriter, r *http.Request, detail bool) {
-	ic, _, ok := a.imageCatalog(w, r)
+	ic, ok := a.imageCatalog(w, r)
 	if !ok {
 		return
 	}
@@ -245,13 +261,8 @@ func imageOf(r *http.Request, ic ImageCatalog) (map[string]any, error) {
 
 // showImage is api-ref "Show Image Details".
 func (a *API) showImage(w http.ResponseWriter, r *http.Request) {
-	ic, _, ok := a.imageCatalog(w, r)
+	_, img, ok := a.urlImage(w, r)
 	if !ok {
-		return
-	}
-	img, err := imageOf(r, ic)
-	if err != nil {
-		writeErr(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"image": imageView(r, img, true)})
@@ -259,12 +270,8 @@ func (a *API) showImage(w http.ResponseWriter, r *http.Request) {
 
 // deleteImage is api-ref "Delete Image".
 func (a *API) deleteImage(w http.ResponseWriter, r *http.Request) {
-	ic, _, ok := a.imageCatalog(w, r)
+	ic, _, ok := a.urlImage(w, r)
 	if !ok {
-		return
-	}
-	if _, err := imageOf(r, ic); err != nil {
-		writeErr(w, r, err)
 		return
 	}
 	if err := ic.DeleteImage(r.Context(), userToken(r), chi.URLParam(r, "image_id")); err != nil {
@@ -279,13 +286,8 @@ func (a *API) deleteImage(w http.ResponseWriter, r *http.Request) {
 
 // showImageMetadata is api-ref "List Image Metadata".
 func (a *API) showImageMetadata(w http.ResponseWriter, r *http.Request) {
-	ic, _, ok := a.imageCatalog(w, r)
+	_, img, ok := a.urlImage(w, r)
 	if !ok {
-		return
-	}
-	img, err := imageOf(r, ic)
-	if err != nil {
-		writeErr(w, r, err)
 		return
 	}
 	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"metadata": imageProperties(img)})
@@ -293,13 +295,8 @@ func (a *API) showImageMetadata(w http.ResponseWriter, r *http.Request) {
 
 // showImageMetadataItem is api-ref "Show Image Metadata Item".
 func (a *API) showImageMetadataItem(w http.ResponseWriter, r *http.Request) {
-	ic, _, ok := a.imageCatalog(w, r)
+	_, img, ok := a.urlImage(w, r)
 	if !ok {
-		return
-	}
-	img, err := imageOf(r, ic)
-	if err != nil {
-		writeErr(w, r, err)
 		return
 	}
 	key := chi.URLParam(r, "key")
@@ -393,7 +390,7 @@ func callerProject(r *http.Request) string {
 // "Update Image Metadata" (PUT, replace).
 func (a *API) setImageMetadata(purge bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		ic, _, ok := a.imageCatalog(w, r)
+		ic, ok := a.imageCatalog(w, r)
 		if !ok {
 			return
 		}
@@ -421,7 +418,7 @@ func (a *API) setImageMetadata(purge bool) http.HandlerFunc {
 
 // setImageMetadataItem is api-ref "Create Or Update Image Metadata Item".
 func (a *API) setImageMetadataItem(w http.ResponseWriter, r *http.Request) {
-	ic, _, ok := a.imageCatalog(w, r)
+	ic, ok := a.imageCatalog(w, r)
 	if !ok {
 		return
 	}
@@ -449,13 +446,8 @@ func (a *API) setImageMetadataItem(w http.ResponseWriter, r *http.Request) {
 
 // deleteImageMetadataItem is api-ref "Delete Image Metadata Item".
 func (a *API) deleteImageMetadataItem(w http.ResponseWriter, r *http.Request) {
-	ic, _, ok := a.imageCatalog(w, r)
+	ic, img, ok := a.urlImage(w, r)
 	if !ok {
-		return
-	}
-	img, err := imageOf(r, ic)
-	if err != nil {
-		writeErr(w, r, err)
 		return
 	}
 	key := chi.URLParam(r, "key")
