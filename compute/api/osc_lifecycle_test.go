@@ -111,7 +111,6 @@ func flavorName(s map[string]any) string {
 	return name
 }
 
-// freshBootAfter is true once the console shows a boot after before.
 // settledConsole waits until the guest has been up 20 s (its heartbeat's
 // uptime) and returns its console.
 func (e *lifecycleEnv) settledConsole(id string) string {
@@ -125,6 +124,10 @@ func (e *lifecycleEnv) settledConsole(id string) string {
 	return out
 }
 
+// freshBootAfter is true once the console shows a boot after before (a
+// console from settledConsole: a new boot is seen as more boot lines or a
+// lower uptime, and a guest up only a moment could pass before's uptime
+// between two polls).
 func (e *lifecycleEnv) freshBootAfter(id, before string) func() bool {
 	return func() bool {
 		now := e.console(id)
@@ -209,7 +212,7 @@ func TestOSCLifecycleSnapshotAndRebuild(t *testing.T) {
 	e.user.Run("server", "delete", "--wait", id2)
 
 	// Rebuild from the snapshot: same server, new image, fresh boot.
-	before := e.console(id)
+	before := e.settledConsole(id)
 	e.user.Run("server", "rebuild", "--image", snapID, "--wait", id)
 	s := e.waitStatus(id, "ACTIVE", 3*time.Minute)
 	if img, _ := s["image"].(string); !strings.Contains(img, snapID) {
@@ -243,7 +246,7 @@ func TestOSCLifecycleResize(t *testing.T) {
 	id := e.boot("vm", e.image, e.flavor)
 
 	// resize + confirm
-	before := e.console(id)
+	before := e.settledConsole(id)
 	e.user.Run("server", "resize", "--flavor", big, "--wait", id)
 	s := e.waitStatus(id, "VERIFY_RESIZE", 3*time.Minute)
 	if flavorName(s) != big {
@@ -318,7 +321,6 @@ func TestOSCLifecycleFailedResize(t *testing.T) {
 	withEph := e.newFlavor("eph", "--ram", "128", "--disk", "1", "--ephemeral", "1", "--vcpus", "1")
 	noEph := e.newFlavor("noeph", "--ram", "192", "--disk", "2", "--vcpus", "1")
 	id := e.boot("vm", e.image, withEph)
-	before := e.console(id)
 	e.user.Run("server", "resize", "--flavor", noEph, id)
 	s, fault := e.failedResize(id)
 	if !strings.Contains(fault, "Unable to resize disk down") {
@@ -333,7 +335,6 @@ func TestOSCLifecycleFailedResize(t *testing.T) {
 	if out := testenv.RBD(t, "snap", "ls", "vms/"+id+"_disk"); strings.Contains(out, "nova-resize") {
 		t.Errorf("a revert point is left:\n%s", out)
 	}
-	_ = before
 	e.user.Run("server", "delete", "--wait", id)
 	rbdLeft(t, id)
 }
