@@ -50,6 +50,10 @@ func (m *Manager) doEvacuate(ctx context.Context, a *computeapi.EvacuateInstance
 	}
 	spec := InstanceSpec(&a.Instance, &a.Image)
 	spec.Volumes = volumeSpecs(a.BDMs)
+	// The ports move here with the guest (same MACs and addresses).
+	if spec.Interfaces, err = m.bindNetworksHere(ctx, &a.Instance); err != nil {
+		return fail(err)
+	}
 	if err := lm.SpawnOnSharedStorage(ctx, spec); err != nil {
 		return fail(err)
 	}

@@ -192,6 +192,10 @@ func (m *Manager) preLiveMigration(ctx context.Context, a computeapi.LiveMigrati
 	}
 	spec := InstanceSpec(&a.Instance, &objects.ImageMeta{})
 	spec.Volumes = volumeSpecs(a.BDMs)
+	// The guest's taps need their bridges here before it arrives.
+	if spec.Interfaces, err = m.instanceInterfaces(ctx, &a.Instance); err != nil {
+		return Empty{}, err
+	}
 	return Empty{}, lm.PreLiveMigration(ctx, spec)
 }
 
@@ -341,6 +345,13 @@ func (m *Manager) postLiveMigrationAtDestination(ctx context.Context, a computea
 	power, stats, err := lm.PostLiveMigrationAtDestination(ctx, a.Instance.UUID)
 	if err != nil {
 		return computeapi.PostLiveMigrationReply{}, err
+	}
+	// The guest runs here now: its ports follow (nova's
+	// migrate_instance_finish), so this host's agent filters its taps and
+	// answers its DHCP. The guest keeps running if this fails; the ports
+	// are then left on the source for an operator.
+	if _, err := m.bindNetworksHere(ctx, &a.Instance); err != nil {
+		m.log.ErrorContext(ctx, "compute: could not bind the migrated guest's ports here", "instance", a.Instance.UUID, "error", err)
 	}
 	m.log.InfoContext(ctx, "compute: migrated guest arrived", "instance", a.Instance.UUID, "from", a.Instance.Host,
 		"downtime_ms", stats.Downtime.Milliseconds(), "elapsed_ms", stats.Elapsed.Milliseconds())

@@ -63,6 +63,10 @@ func (m *Manager) rebuild(ctx context.Context, a computeapi.RebuildInstanceArgs)
 	inst.ImageRef = a.Image.ID
 	spec := InstanceSpec(&inst, &a.Image)
 	spec.Image.Fetch = m.fetch
+	var err error
+	if spec.Interfaces, err = m.instanceInterfaces(ctx, &inst); err != nil {
+		return err
+	}
 	if err := rb.Rebuild(ctx, spec, a.PreserveEphemeral); err != nil {
 		return err
 	}

@@ -38,12 +38,14 @@ func virtFlavor(f objects.Flavor) virt.Flavor {
 	return virt.Flavor{VCPUs: f.VCPUs, MemoryMiB: f.MemoryMB, RootGB: f.RootGB, EphemeralGB: f.EphemeralGB, SwapMiB: f.Swap}
 }
 
-// specWithFlavor is the instance's spec with flavor f; image properties
-// come from the instance's system metadata.
-func specWithFlavor(inst objects.Instance, f objects.Flavor) virt.InstanceSpec {
+// specWithFlavor is the instance's spec with flavor f and NICs nics;
+// image properties come from the instance's system metadata.
+func specWithFlavor(inst objects.Instance, f objects.Flavor, nics []virt.Interface) virt.InstanceSpec {
 	inst.Flavor = f
 	img := objects.ImageMeta{ID: inst.ImageRef}
-	return InstanceSpec(&inst, &img)
+	spec := InstanceSpec(&inst, &img)
+	spec.Interfaces = nics
+	return spec
 }
 
 // oldVMState is the vm_state the resize started from.
@@ -184,11 +186,16 @@ func (m *Manager) finish(ctx context.Context, a computeapi.ResizeArgs) error {
 		return err
 	}
 	powerOn := oldVMState(a.Instance) != objects.VMStopped
-	if err := rs.FinishMigration(ctx, specWithFlavor(a.Instance, a.NewFlavor), powerOn); err != nil {
+	// The ports follow the guest: a resize may finish on another host.
+	nics, err := m.bindNetworksHere(ctx, &a.Instance)
+	if err != nil {
+		return err
+	}
+	if err := rs.FinishMigration(ctx, specWithFlavor(a.Instance, a.NewFlavor, nics), powerOn); err != nil {
 		// Back to the revert point and the old definition before the
 		// instance returns to its old flavor (failResize).
 		dctx, cancel := detached(ctx)
-		if rerr := rs.FinishRevertMigration(dctx, specWithFlavor(a.Instance, a.OldFlavor), powerOn); rerr != nil {
+		if rerr := rs.FinishRevertMigration(dctx, specWithFlavor(a.Instance, a.OldFlavor, nics), powerOn); rerr != nil {
 			m.log.ErrorContext(ctx, "compute: could not undo a failed resize on the hypervisor", "instance", uuid, "error", rerr)
 		}
 		cancel()
@@ -357,7 +364,13 @@ func (m *Manager) finishRevert(ctx context.Context, a computeapi.ResizeArgs) err
 		return err
 	}
 	old := oldVMState(a.Instance)
-	if err := rs.FinishRevertMigration(ctx, specWithFlavor(a.Instance, a.OldFlavor), old != objects.VMStopped); err != nil {
+	// The ports come back with the guest (the resize may have run on
+	// another host).
+	nics, err := m.bindNetworksHere(ctx, &a.Instance)
+	if err != nil {
+		return err
+	}
+	if err := rs.FinishRevertMigration(ctx, specWithFlavor(a.Instance, a.OldFlavor, nics), old != objects.VMStopped); err != nil {
 		return err
 	}
 	m.claims(ctx, conductorapi.ClaimsRevert, uuid, a.Migration.UUID)

@@ -174,6 +174,11 @@ func (m *Manager) unshelve(ctx context.Context, a computeapi.UnshelveInstanceArg
 	inst.Host, inst.Node = m.cfg.Host, node
 	spec := InstanceSpec(&inst, &a.Image)
 	spec.Image.Fetch = m.fetch
+	// An offloaded server may come back on another host: its ports follow.
+	var err error
+	if spec.Interfaces, err = m.bindNetworksHere(ctx, &inst); err != nil {
+		return err
+	}
 	if _, err := m.driver.Info(ctx, uuid); err == nil {
 		// Still on this host (shelved, not offloaded): start it.
 		if err := m.driver.PowerOn(ctx, uuid); err != nil {
@@ -218,11 +223,16 @@ func (m *Manager) rescueInstance(ctx context.Context, a computeapi.RescueInstanc
 		rescue := InstanceSpec(&a.Instance, &a.RescueImage).Image
 		rescue.Fetch = m.fetch
 		img := objects.ImageMeta{ID: a.Instance.ImageRef}
-		if err := rs.Rescue(ctx, InstanceSpec(&a.Instance, &img), rescue); err != nil {
+		spec := InstanceSpec(&a.Instance, &img)
+		var err error
+		if spec.Interfaces, err = m.instanceInterfaces(ctx, &a.Instance); err != nil {
+			return err
+		}
+		if err := rs.Rescue(ctx, spec, rescue); err != nil {
 			return err
 		}
 		power, _ := m.powerState(ctx, uuid)
-		_, err := m.update(ctx, uuid, conductorapi.Updates{VMState: ptr(objects.VMRescued), TaskState: ptr(objects.TaskNone), PowerState: &power}, "rescuing")
+		_, err = m.update(ctx, uuid, conductorapi.Updates{VMState: ptr(objects.VMRescued), TaskState: ptr(objects.TaskNone), PowerState: &power}, "rescuing")
 		return err
 	}()
 	ev.finish(err)
@@ -256,11 +266,16 @@ func (m *Manager) unrescueInstance(ctx context.Context, a computeapi.InstanceArg
 			return fault.New(fault.Invalid, "The hypervisor of host %s cannot rescue instances.", m.cfg.Host)
 		}
 		img := objects.ImageMeta{ID: a.Instance.ImageRef}
-		if err := rs.Unrescue(ctx, InstanceSpec(&a.Instance, &img)); err != nil {
+		spec := InstanceSpec(&a.Instance, &img)
+		var err error
+		if spec.Interfaces, err = m.instanceInterfaces(ctx, &a.Instance); err != nil {
+			return err
+		}
+		if err := rs.Unrescue(ctx, spec); err != nil {
 			return err
 		}
 		power, _ := m.powerState(ctx, uuid)
-		_, err := m.update(ctx, uuid, conductorapi.Updates{VMState: ptr(objects.VMActive), TaskState: ptr(objects.TaskNone), PowerState: &power}, "unrescuing")
+		_, err = m.update(ctx, uuid, conductorapi.Updates{VMState: ptr(objects.VMActive), TaskState: ptr(objects.TaskNone), PowerState: &power}, "unrescuing")
 		return err
 	}()
 	ev.finish(err)

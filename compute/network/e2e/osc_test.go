@@ -2,10 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"io"
-	"net"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -38,66 +34,6 @@ func poll(t *testing.T, what string, d time.Duration, fn func() bool) {
 	}
 }
 
-// userData writes a tiny-image user data script (run from the config
-// drive at boot) that listens on TCP 22 and keeps pinging peer, printing
-// "tinyvm ping <peer> ok" on the console for each answered ping.
-func userData(t *testing.T, peer string) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "user-data")
-	script := fmt.Sprintf(`#!/bin/sh
-nc -ll -p 22 -e /bin/echo tinyvm-ssh-banner &
-while true; do
-  if ping -c 1 -W 2 %[1]s >/dev/null 2>&1; then echo "tinyvm ping %[1]s ok"; fi
-  sleep 2
-done
-`, peer)
-	if err := os.WriteFile(p, []byte(script), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-// addressOn returns the server's fixed address on network net from
-// `openstack server show` ("addresses": {"private": ["10.252.0.12"]} in
-// OSC 6's JSON), or "".
-func addressOn(s map[string]any, network string) string {
-	switch a := s["addresses"].(type) {
-	case map[string]any:
-		list, _ := a[network].([]any)
-		for _, x := range list {
-			switch v := x.(type) {
-			case string:
-				return v
-			case map[string]any:
-				if s, _ := v["addr"].(string); s != "" {
-					return s
-				}
-			}
-		}
-	case string: // older OSC: "private=10.252.0.12"
-		if m := regexp.MustCompile(regexp.QuoteMeta(network) + `=([0-9.]+)`).FindStringSubmatch(a); m != nil {
-			return m[1]
-		}
-	}
-	return ""
-}
-
-// tcpBanner connects to addr:22 from the host (the bridge's gateway
-// address) and returns what the guest's listener says, or the error.
-func tcpBanner(addr string) (string, error) {
-	c, err := net.DialTimeout("tcp", net.JoinHostPort(addr, "22"), 3*time.Second)
-	if err != nil {
-		return "", err
-	}
-	defer c.Close()
-	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	b, err := io.ReadAll(io.LimitReader(c, 256))
-	if len(b) > 0 {
-		err = nil
-	}
-	return strings.TrimSpace(string(b)), err
-}
-
 // TestOpenStackClientFlatNetwork boots two servers on the default
 // network `private` with the real client, as a member of a new project:
 // they get distinct addresses by DHCP, ping each other (their default
@@ -124,24 +60,24 @@ func TestOpenStackClientFlatNetwork(t *testing.T) {
 	ipB := fixedIP(t, portB)
 
 	a := user.JSON("server", "create", "--image", imageID, "--flavor", flavor, "--network", "private",
-		"--config-drive", "true", "--user-data", userData(t, ipB), "--wait", "net-a-"+sfx)
+		"--config-drive", "true", "--user-data", testenv.GuestUserData(t, ipB), "--wait", "net-a-"+sfx)
 	idA := a["id"].(string)
 	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", idA) })
 	if a["status"] != "ACTIVE" {
 		t.Fatalf("server A: %v", a)
 	}
-	ipA := addressOn(user.JSON("server", "show", idA), "private")
+	ipA := testenv.AddressOn(user.JSON("server", "show", idA), "private")
 	if ipA == "" {
 		t.Fatalf("server show A lists no address on private: %v", user.JSON("server", "show", idA))
 	}
 	b := user.JSON("server", "create", "--image", imageID, "--flavor", flavor, "--port", portBID,
-		"--config-drive", "true", "--user-data", userData(t, ipA), "--wait", "net-b-"+sfx)
+		"--config-drive", "true", "--user-data", testenv.GuestUserData(t, ipA), "--wait", "net-b-"+sfx)
 	idB := b["id"].(string)
 	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", idB) })
 	if b["status"] != "ACTIVE" {
 		t.Fatalf("server B: %v", b)
 	}
-	if got := addressOn(user.JSON("server", "show", idB), "private"); got != ipB {
+	if got := testenv.AddressOn(user.JSON("server", "show", idB), "private"); got != ipB {
 		t.Fatalf("server B shows address %q, want its port's %s", got, ipB)
 	}
 	if ipA == ipB {
@@ -188,7 +124,7 @@ func TestOpenStackClientFlatNetwork(t *testing.T) {
 	t.Run("security group opens TCP 22", func(t *testing.T) {
 		user := testenv.OSC{T: t, Env: user.Env}
 		// The default group admits its members only: the host is not one.
-		if got, err := tcpBanner(ipA); err == nil {
+		if got, err := testenv.TCPBanner(ipA); err == nil {
 			t.Fatalf("TCP 22 of %s answered %q before any rule allows it", ipA, got)
 		}
 		rule := user.JSON("security", "group", "rule", "create", "--ingress", "--protocol", "tcp", "--dst-port", "22",
@@ -196,7 +132,7 @@ func TestOpenStackClientFlatNetwork(t *testing.T) {
 		ruleID := rule["id"].(string)
 		var banner string
 		poll(t, "TCP 22 of "+ipA+" to answer once the rule exists", 2*time.Minute, func() bool {
-			got, err := tcpBanner(ipA)
+			got, err := testenv.TCPBanner(ipA)
 			banner = got
 			return err == nil && got != ""
 		})
@@ -205,7 +141,7 @@ func TestOpenStackClientFlatNetwork(t *testing.T) {
 		}
 		user.Run("security", "group", "rule", "delete", ruleID)
 		poll(t, "TCP 22 of "+ipA+" to be closed again once the rule is gone", 2*time.Minute, func() bool {
-			_, err := tcpBanner(ipA)
+			_, err := testenv.TCPBanner(ipA)
 			return err != nil
 		})
 	})
@@ -263,7 +199,7 @@ func TestOpenStackClientAddressExhaustion(t *testing.T) {
 	c := user.JSON("server", "create", "--image", imageID, "--flavor", flavor, "--network", netID, "--wait", "exh-c-"+sfx)
 	idC := c["id"].(string)
 	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", idC) })
-	ipC := addressOn(user.JSON("server", "show", idC), netName)
+	ipC := testenv.AddressOn(user.JSON("server", "show", idC), netName)
 	if c["status"] != "ACTIVE" || ipC != "10.253.7.2" {
 		t.Fatalf("first server: status %v address %q, want ACTIVE on 10.253.7.2", c["status"], ipC)
 	}
@@ -307,7 +243,7 @@ func TestOpenStackClientAddressExhaustion(t *testing.T) {
 	e := user.JSON("server", "create", "--image", imageID, "--flavor", flavor, "--network", netID, "--wait", "exh-e-"+sfx)
 	idE := e["id"].(string)
 	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", idE) })
-	if ip := addressOn(user.JSON("server", "show", idE), netName); e["status"] != "ACTIVE" || ip != ipC {
+	if ip := testenv.AddressOn(user.JSON("server", "show", idE), netName); e["status"] != "ACTIVE" || ip != ipC {
 		t.Errorf("server after the release: status %v address %q, want ACTIVE on the freed %s", e["status"], ip, ipC)
 	}
 }

@@ -78,10 +78,14 @@ func (d *Driver) SourceCheck(ctx context.Context, uuid string) error {
 }
 
 // PreLiveMigration makes the instance directory (the console log goes
-// there) and the secrets the guest's RBD disks and volumes use.
+// there), the bridges of the guest's NICs and the secrets the guest's RBD
+// disks and volumes use.
 func (d *Driver) PreLiveMigration(ctx context.Context, spec virt.InstanceSpec) error {
 	if err := os.MkdirAll(d.instanceDir(spec.UUID), 0o755); err != nil {
 		return fault.Wrap(err, fault.Unavailable, "Cannot create the instance directory %s.", d.instanceDir(spec.UUID))
+	}
+	if err := plugVIFs(ctx, spec.Interfaces); err != nil {
+		return err
 	}
 	if err := d.ensureSecret(ctx); err != nil {
 		return err
