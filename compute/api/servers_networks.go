@@ -13,9 +13,11 @@ import (
 )
 
 // Network is what nova-api asks of the network service: the VIFs of an
-// instance, for `addresses` and os-server-ips (compute/network/rpcapi.Client).
+// instance, or of a page of them, for `addresses` and os-server-ips
+// (compute/network/rpcapi.Client).
 type Network interface {
 	GetInstanceNWInfo(ctx context.Context, instance string) ([]rpcapi.VIF, error)
+	GetInstancesNWInfo(ctx context.Context, instances []string) (map[string][]rpcapi.VIF, error)
 	ValidateNetworks(ctx context.Context, a rpcapi.ValidateNetworksArgs) error
 }
 
@@ -90,14 +92,42 @@ func parseNetworks(r *http.Request, b body) (rpcapi.Requested, error) {
 	return rpcapi.Requested{}, badField("networks", v, "%s is not of type 'array'", repr(v))
 }
 
+// wantsNetwork is whether a live instance asked for networks.
+func (a *API) wantsNetwork(in objects.Instance) bool {
+	if a.network == nil || in.Deleted() {
+		return false
+	}
+	req, err := rpcapi.DecodeRequested(in.SystemMetadata[rpcapi.SysMetaKey])
+	return err == nil && req.Wanted()
+}
+
+// vifsOfAll returns the VIFs of the instances of a page that asked for
+// networks, in one call to the network service; nil (each server then
+// asks alone) when it does not answer (logged).
+func (a *API) vifsOfAll(r *http.Request, list []objects.Instance) map[string][]rpcapi.VIF {
+	var uuids []string
+	for _, in := range list {
+		if a.wantsNetwork(in) {
+			uuids = append(uuids, in.UUID)
+		}
+	}
+	if len(uuids) == 0 {
+		return map[string][]rpcapi.VIF{}
+	}
+	ctx, cancel := context.WithTimeout(rpcCtx(r), networkTimeout)
+	defer cancel()
+	out, err := a.network.GetInstancesNWInfo(ctx, uuids)
+	if err != nil {
+		a.log.WarnContext(ctx, "nova-api: the network service did not give a page of servers' addresses", "servers", len(uuids), "error", err)
+		return nil
+	}
+	return out
+}
+
 // vifsOf returns the instance's VIFs, or none when it asked for no
 // network or the network service does not answer (logged).
 func (a *API) vifsOf(r *http.Request, in objects.Instance) []rpcapi.VIF {
-	if a.network == nil || in.Deleted() {
-		return nil
-	}
-	req, err := rpcapi.DecodeRequested(in.SystemMetadata[rpcapi.SysMetaKey])
-	if err != nil || !req.Wanted() {
+	if !a.wantsNetwork(in) {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(rpcCtx(r), networkTimeout)
@@ -111,8 +141,12 @@ func (a *API) vifsOf(r *http.Request, in objects.Instance) []rpcapi.VIF {
 }
 
 // addressesOf is a server's "addresses": per network name, its fixed
-// IPs with the port's MAC (nova's view with the OS-EXT-IPS extensions).
-func (a *API) addressesOf(r *http.Request, in objects.Instance) map[string]any {
+// IPs with the port's MAC (nova's view with the OS-EXT-IPS extensions),
+// from the page's VIFs when the view has them.
+func (a *API) addressesOf(r *http.Request, v *viewCtx, in objects.Instance) map[string]any {
+	if v.vifs != nil {
+		return addressMap(v.vifs[in.UUID], true)
+	}
 	return addressMap(a.vifsOf(r, in), true)
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/gostack/gostack/compute/network/rpcapi"
 	"github.com/gostack/gostack/compute/objects"
 	"github.com/gostack/gostack/services/httpapi/timefmt"
 	"github.com/gostack/gostack/services/servicegroup"
@@ -22,7 +23,9 @@ type viewCtx struct {
 	faults         map[string]objects.Fault
 	bdms           map[string][]objects.BlockDeviceMapping
 	computeService map[string]servicegroup.Service
-	now            time.Time
+	// vifs are the page's ports by instance (nil: ask per server).
+	vifs map[string][]rpcapi.VIF
+	now  time.Time
 	// updateView is nova's PUT /servers/{id} response below 2.75: no
 	// AZ, config drive, key, usage, extended status, attributes,
 	// volumes or host status.
@@ -62,11 +65,11 @@ func (a *API) newViewCtx(r *http.Request, c caller, list []objects.Instance, tar
 	if v.bdms, err = a.store.BlockDeviceMappings(r.Context(), uuids); err != nil {
 		return nil, err
 	}
-	if v.hostStatus > 0 || true {
-		v.computeService, err = a.computeServices(r.Context())
-		if err != nil {
-			return nil, err
-		}
+	if v.computeService, err = a.computeServices(r.Context()); err != nil {
+		return nil, err
+	}
+	if len(list) > 1 {
+		v.vifs = a.vifsOfAll(r, list)
 	}
 	return v, nil
 }
@@ -146,7 +149,7 @@ func (a *API) serverView(r *http.Request, v *viewCtx, in objects.Instance) map[s
 		"hostId":                      hostID(in.Host, in.ProjectID),
 		"created":                     timefmt.Seconds(in.CreatedAt),
 		"updated":                     timefmt.Seconds(updatedOf(in)),
-		"addresses":                   a.addressesOf(r, in),
+		"addresses":                   a.addressesOf(r, v, in),
 		"accessIPv4":                  in.SystemMetadata["access_ip_v4"],
 		"accessIPv6":                  in.SystemMetadata["access_ip_v6"],
 		"links":                       links(r, "servers", in.UUID),

@@ -38,6 +38,7 @@ func (s *Service) Register(srv *rpc.Server) {
 	srv.Register(rpcapi.MethodGetInstanceNWInfo, rpc.Handle(func(ctx context.Context, a rpcapi.InstanceArgs) ([]rpcapi.VIF, error) {
 		return s.GetInstanceNWInfo(ctx, a.InstanceUUID)
 	}))
+	srv.Register(rpcapi.MethodGetInstancesNWInfo, rpc.Handle(s.GetInstancesNWInfo))
 	srv.Register(rpcapi.MethodAgentSync, rpc.Handle(s.AgentSync))
 	srv.Register(rpcapi.MethodValidateNetworks, rpc.Handle(s.ValidateNetworks))
 	srv.Register(rpcapi.MethodGetHostPorts, rpc.Handle(func(ctx context.Context, a rpcapi.HostArgs) ([]rpcapi.VIF, error) {
@@ -273,6 +274,28 @@ func (s *Service) GetInstanceNWInfo(ctx context.Context, instance string) ([]rpc
 		return nil, err
 	}
 	return s.vifs(ctx, ports, nil)
+}
+
+// GetInstancesNWInfo returns the VIFs of several instances at once (a
+// page of servers), by instance; instances without ports are absent.
+func (s *Service) GetInstancesNWInfo(ctx context.Context, a rpcapi.InstancesArgs) (map[string][]rpcapi.VIF, error) {
+	out := map[string][]rpcapi.VIF{}
+	if len(a.InstanceUUIDs) == 0 {
+		return out, nil
+	}
+	ports, err := s.st.PortsOfDevices(ctx, a.InstanceUUIDs)
+	if err != nil {
+		return nil, err
+	}
+	vifs, err := s.vifs(ctx, ports, nil)
+	if err != nil {
+		return nil, err
+	}
+	for i, v := range vifs {
+		dev := ports[i].DeviceID
+		out[dev] = append(out[dev], v)
+	}
+	return out, nil
 }
 
 // GetHostPorts returns the VIFs bound to a host.

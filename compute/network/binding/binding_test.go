@@ -169,6 +169,10 @@ func TestOverRPC(t *testing.T) {
 	if got, err := client.GetHostPorts(ctx, "h2"); err != nil || len(got) != 1 {
 		t.Fatalf("host ports: %+v %v", got, err)
 	}
+	page, err := client.GetInstancesNWInfo(ctx, []string{"vm-r1", "vm-none"})
+	if err != nil || len(page) != 1 || len(page["vm-r1"]) != 1 || page["vm-r1"][0].PortID != vifs[0].PortID {
+		t.Fatalf("a page's ports: %+v %v", page, err)
+	}
 	if err := client.DeallocateForInstance(ctx, rpcapi.DeallocateForInstanceArgs{InstanceUUID: "vm-r1"}); err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ const (
 	MethodDeallocateForInstance = "deallocate_for_instance"
 	MethodBindPorts             = "bind_ports"
 	MethodGetInstanceNWInfo     = "get_instance_nw_info"
+	MethodGetInstancesNWInfo    = "get_instances_nw_info"
 	MethodGetHostPorts          = "get_host_ports"
 )
 
@@ -140,6 +141,19 @@ func (c *Client) BindPorts(ctx context.Context, a BindPortsArgs) ([]VIF, error) 
 func (c *Client) GetInstanceNWInfo(ctx context.Context, instance string) ([]VIF, error) {
 	var out []VIF
 	err := c.rpc.Call(ctx, c.target, MethodGetInstanceNWInfo, InstanceArgs{InstanceUUID: instance}, &out)
+	return out, err
+}
+
+// InstancesArgs names several instances.
+type InstancesArgs struct {
+	InstanceUUIDs []string `json:"instance_uuids"`
+}
+
+// GetInstancesNWInfo returns the VIFs of several instances (a page of
+// servers) in one call, by instance.
+func (c *Client) GetInstancesNWInfo(ctx context.Context, instances []string) (map[string][]VIF, error) {
+	out := map[string][]VIF{}
+	err := c.rpc.Call(ctx, c.target, MethodGetInstancesNWInfo, InstancesArgs{InstanceUUIDs: instances}, &out)
 	return out, err
 }
 

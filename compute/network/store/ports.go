@@ -349,6 +349,11 @@ func (s *Store) PortsOfDevice(ctx context.Context, device string) ([]Port, error
 	return s.ports(ctx, s.pool, `WHERE device_id = $1`, device)
 }
 
+// PortsOfDevices returns the ports whose device_id is one of devices.
+func (s *Store) PortsOfDevices(ctx context.Context, devices []string) ([]Port, error) {
+	return s.ports(ctx, s.pool, `WHERE device_id = ANY($1)`, devices)
+}
+
 func (s *Store) ports(ctx context.Context, q db.Querier, where string, args ...any) ([]Port, error) {
 	lock := ""
 	if w, ok := strings.CutSuffix(where, " FOR UPDATE"); ok {
