@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -47,11 +48,12 @@ func (e *lifecycleEnv) newFlavor(name string, args ...string) string {
 	return full
 }
 
-// boot creates a server and waits for its boot marker on the console.
+// boot creates a server on the network private and waits for its boot
+// marker on the console.
 func (e *lifecycleEnv) boot(name, image, flavor string) string {
 	e.t.Helper()
 	created := e.user.JSON("--os-compute-api-version", "2.37", "server", "create", "--image", image, "--flavor", flavor,
-		"--network", "none", "--wait", "lc-"+name+"-"+e.sfx)
+		"--network", "private", "--wait", "lc-"+name+"-"+e.sfx)
 	id := created["id"].(string)
 	e.t.Cleanup(func() { e.admin.Quietly("server", "delete", "--wait", id) })
 	if created["status"] != "ACTIVE" {
@@ -59,6 +61,21 @@ func (e *lifecycleEnv) boot(name, image, flavor string) string {
 	}
 	poll(e.t, "the boot marker of "+name, 3*time.Minute, func() bool { return strings.Contains(e.console(id), "tinyvm booted") })
 	return id
+}
+
+// keepsNIC fails the test unless the guest's definition still has the
+// server's port (its MAC) after step: a redefined guest keeps its NICs.
+func (e *lifecycleEnv) keepsNIC(id, step string) {
+	e.t.Helper()
+	mac := strings.TrimSpace(e.retry(e.admin, "port", "list", "--server", id, "-f", "value", "-c", "MAC Address"))
+	if mac == "" {
+		e.t.Errorf("after %s server %s has no port", step, id)
+		return
+	}
+	out, err := exec.Command("virsh", "-c", testenv.LibvirtURI(e.t), "domiflist", id).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), mac) {
+		e.t.Errorf("after %s the guest of %s lacks its port's NIC %s: %v\n%s", step, id, mac, err, out)
+	}
 }
 
 // retry runs the client until it succeeds, for up to a minute: the dev
@@ -219,6 +236,7 @@ func TestOSCLifecycleSnapshotAndRebuild(t *testing.T) {
 		t.Errorf("server image after rebuild: %v", s["image"])
 	}
 	poll(t, "a fresh boot marker after rebuild", 3*time.Minute, e.freshBootAfter(id, before))
+	e.keepsNIC(id, "rebuild")
 	if p, ok := rbdParent(t, id+"_disk"); !ok || p.Image != snapID {
 		t.Errorf("vms/%s_disk parent after rebuild = %+v, want images/%s@snap", id, p, snapID)
 	}
@@ -253,6 +271,7 @@ func TestOSCLifecycleResize(t *testing.T) {
 		t.Errorf("flavor during VERIFY_RESIZE = %q, want %s", s["flavor"], big)
 	}
 	poll(t, "a boot on the new flavor", 3*time.Minute, e.freshBootAfter(id, before))
+	e.keepsNIC(id, "resize")
 	if out := testenv.RBD(t, "info", "vms/"+id+"_disk"); !strings.Contains(out, "size 2 GiB") {
 		t.Errorf("root disk after resize:\n%s", out)
 	}
@@ -280,6 +299,7 @@ func TestOSCLifecycleResize(t *testing.T) {
 	if flavorName(s) != big {
 		t.Errorf("flavor after revert = %q, want %s", s["flavor"], big)
 	}
+	e.keepsNIC(id, "revert resize")
 	if out := testenv.RBD(t, "info", "vms/"+id+"_disk"); !strings.Contains(out, "size 2 GiB") {
 		t.Errorf("root disk after revert:\n%s", out)
 	}
@@ -370,6 +390,7 @@ func TestOSCLifecycleShelveAndRescue(t *testing.T) {
 	e.user.Run("server", "unshelve", id)
 	e.waitStatus(id, "ACTIVE", 4*time.Minute)
 	poll(t, "the boot marker after unshelve", 3*time.Minute, func() bool { return strings.Contains(e.console(id), "tinyvm booted") })
+	e.keepsNIC(id, "unshelve")
 	poll(t, "the shelved image deleted", time.Minute, func() bool {
 		return !strings.Contains(e.user.Run("image", "list", "-f", "value", "-c", "ID"), shelvedID)
 	})
@@ -384,10 +405,12 @@ func TestOSCLifecycleShelveAndRescue(t *testing.T) {
 		t.Errorf("no rescue disk:\n%s", out)
 	}
 	poll(t, "the rescue boot", 3*time.Minute, e.freshBootAfter(id, before))
+	e.keepsNIC(id, "rescue")
 	before = e.settledConsole(id)
 	e.user.Run("server", "unrescue", id)
 	e.waitStatus(id, "ACTIVE", 3*time.Minute)
 	poll(t, "the boot after unrescue", 3*time.Minute, e.freshBootAfter(id, before))
+	e.keepsNIC(id, "unrescue")
 	if out := testenv.RBD(t, "ls", "vms"); strings.Contains(out, id+"_disk.rescue") {
 		t.Errorf("the rescue disk outlived unrescue:\n%s", out)
 	}
