@@ -344,6 +344,20 @@ func TestListFiltersAndPages(t *testing.T) {
 	want(t, "bad sort key", g.do(alice, "member", "GET", "/v2/images?sort_key=foo", nil), 400)
 	want(t, "bad marker", g.do(alice, "member", "GET", "/v2/images?marker=nope", nil), 400)
 	want(t, "bad visibility", g.do(alice, "member", "GET", "/v2/images?visibility=x", nil), 400)
+	// created_at / updated_at with glance's operators (nova's image
+	// proxy turns changes-since into updated_at=gte:).
+	past, future := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339), time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	if got := list("?updated_at=gte:" + past + "&sort=name:asc"); !slices.Equal(got, []string{"a", "b", "c", "d"}) {
+		t.Errorf("updated_at gte an hour ago: %v", got)
+	}
+	if got := list("?created_at=gt:" + future); len(got) != 0 {
+		t.Errorf("created_at after an hour from now: %v", got)
+	}
+	if got := list("?created_at=lt:" + future + "&color=red&sort=name:asc"); !slices.Equal(got, []string{"a", "c"}) {
+		t.Errorf("created_at lt and a property: %v", got)
+	}
+	want(t, "bad time operator", g.do(alice, "member", "GET", "/v2/images?updated_at=after:"+past, nil), 400)
+	want(t, "bad time", g.do(alice, "member", "GET", "/v2/images?updated_at=gte:yesterday", nil), 400)
 	_ = ids
 }
 

@@ -32,7 +32,7 @@ func (a *API) decodeList(r *http.Request) (listParams, error) {
 	}
 	q := r.URL.Query()
 	f := registry.Filters{Columns: map[string]string{}, Min: map[string]string{}, Max: map[string]string{},
-		Properties: map[string]string{}}
+		Times: map[string]string{}, Properties: map[string]string{}}
 	ms := last(q["member_status"])
 	if ms == "" {
 		ms = "accepted"
@@ -70,7 +70,7 @@ func (a *API) decodeList(r *http.Request) (listParams, error) {
 			b := v == "true"
 			f.Protected = &b
 		case k == "created_at" || k == "updated_at":
-			return listParams{}, fault.New(fault.NotImplemented, "Filtering on %s is not implemented yet.", k)
+			f.Times[k] = v
 		case strings.HasSuffix(k, "_min") && registry.IsColumn(strings.TrimSuffix(k, "_min")):
 			f.Min[strings.TrimSuffix(k, "_min")] = v
 		case strings.HasSuffix(k, "_max") && registry.IsColumn(strings.TrimSuffix(k, "_max")):

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -35,6 +36,9 @@ type Filters struct {
 	// Min and Max are the *_min / *_max range filters on integer columns
 	// (size_min, size_max, ...), by column name.
 	Min, Max map[string]string
+	// Times are created_at / updated_at filters, "op:timestamp" with
+	// glance's operators gt, gte, lt, lte, eq and neq (eq without one).
+	Times map[string]string
 	// Properties are equality filters on custom properties.
 	Properties map[string]string
 	// Tags must all be on the image.
@@ -233,6 +237,11 @@ func filters(q *query, f Filters) error {
 			q.add("i." + k + " " + bound.op + " " + q.arg(n))
 		}
 	}
+	for _, k := range sortedKeys(f.Times) {
+		if err := timeFilter(q, k, f.Times[k]); err != nil {
+			return err
+		}
+	}
 	for _, k := range sortedKeys(f.Properties) {
 		q.add("EXISTS (SELECT 1 FROM image_properties p WHERE p.image_id = i.id AND p.name = " +
 			q.arg(k) + " AND p.value = " + q.arg(f.Properties[k]) + ")")
@@ -241,6 +250,41 @@ func filters(q *query, f Filters) error {
 		q.add("EXISTS (SELECT 1 FROM image_tags t WHERE t.image_id = i.id AND t.value = " + q.arg(t) + ")")
 	}
 	return nil
+}
+
+// timeOps are glance's comparison operators on created_at and
+// updated_at.
+var timeOps = map[string]string{"gt": ">", "gte": ">=", "lt": "<", "lte": "<=", "eq": "=", "neq": "<>"}
+
+// timeFilter is glance's created_at / updated_at filter: an operator
+// and an ISO 8601 time ("gte:2016-04-18T09:28:56Z").
+func timeFilter(q *query, k, v string) error {
+	op, val := "eq", v
+	if left, right, ok := strings.Cut(v, ":"); ok && !looksLikeTime(v) {
+		op, val = left, right
+	}
+	sqlOp, ok := timeOps[op]
+	if !ok {
+		return fault.New(fault.Invalid, "Unable to filter by unknown operator '%s'.", op)
+	}
+	t, err := parseFilterTime(val)
+	if err != nil {
+		return fault.New(fault.Invalid, "Unable to filter on %s: %q is not an ISO 8601 time (2016-04-18T09:28:56Z).", k, val)
+	}
+	q.add("i." + k + " " + sqlOp + " " + q.arg(t))
+	return nil
+}
+
+// parseFilterTime reads the ISO 8601 forms glance's timeutils accepts.
+func parseFilterTime(s string) (time.Time, error) {
+	var err error
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04:05.999999", "2006-01-02 15:04:05", "2006-01-02"} {
+		var t time.Time
+		if t, err = time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, err
 }
 
 func columnFilter(q *query, k, v string) error {
