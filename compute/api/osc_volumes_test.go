@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"fmt"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -180,6 +181,37 @@ func TestOpenStackClientBootFromVolume(t *testing.T) {
 	}
 	if got := volumeAttachmentDevice(volumeJSON(user, dataID), bID); got != "" {
 		t.Errorf("the refused attach left an attachment to B: %q", got)
+	}
+
+	// Swapping the volume (novaclient's volume-update, admin only):
+	// nova's 404 for the volume in the URL, 400 for the one in the body,
+	// 400 for a new volume in use or smaller; a swap that passes the
+	// checks is refused (RBD volumes cannot be swapped by libvirt).
+	novaAdmin := func(args ...string) string {
+		cmd := admin.Cmd()
+		cmd.Path, _ = exec.LookPath("nova")
+		cmd.Args = append([]string{"nova"}, args...)
+		out, err := cmd.CombinedOutput()
+		if err == nil {
+			t.Errorf("nova %s succeeded:\n%s", strings.Join(args, " "), out)
+		}
+		return string(out)
+	}
+	missing := "3f1c4b5e-2a3b-4c5d-8e9f-0a1b2c3d4e5f"
+	if out := novaAdmin("volume-update", aID, missing, dataID); !strings.Contains(out, "HTTP 404") || !strings.Contains(out, "could not be found") {
+		t.Errorf("swap of a volume that does not exist: %s", out)
+	}
+	if out := novaAdmin("volume-update", aID, dataID, missing); !strings.Contains(out, "HTTP 400") || !strings.Contains(out, "could not be found") {
+		t.Errorf("swap to a volume that does not exist: %s", out)
+	}
+	if out := novaAdmin("volume-update", aID, dataID, bRoot); !strings.Contains(out, "HTTP 400") || !strings.Contains(out, "must be detached") {
+		t.Errorf("swap to a volume in use: %s", out)
+	}
+	spare := user.JSON("volume", "create", "--size", "2", "spare-"+e.sfx)["id"].(string)
+	t.Cleanup(func() { admin.Quietly("volume", "delete", "--force", spare) })
+	poll(t, "the spare volume available", 2*time.Minute, func() bool { return volumeJSON(user, spare)["status"] == "available" })
+	if out := novaAdmin("volume-update", aID, dataID, spare); !strings.Contains(out, "HTTP 400") || !strings.Contains(out, "Swapping volumes is not supported") {
+		t.Errorf("swap to an available volume: %s", out)
 	}
 
 	// Detach from the running server: the guest sees vdb go.
