@@ -92,10 +92,11 @@ tempest_conf() {
     avail[$svc]=false
     tempest_service_up "$svc" && avail[$svc]=true
   done
-  # The network API is offered to the network suite only, until Nova
-  # attaches servers to it (other suites would start network tests).
+  # The network API is offered to the network and compute suites (Nova
+  # attaches servers to it: tempest then skips the nova-network tests);
+  # the image and volume suites would start network tests of their own.
   avail[neutron]=false
-  [ "${suite:-}" = network ] && tempest_service_up neutron && avail[neutron]=true
+  case ${suite:-} in network | compute) tempest_service_up neutron && avail[neutron]=true ;; esac
   cat <<CONF
 # Written by devstack/lib/tempest.sh; rewritten on every run.
 [DEFAULT]
