@@ -97,6 +97,8 @@ func TestEvacuate(t *testing.T) {
 	id := bootOn(t, f, hostA, name)
 	vid := volumeOn(t, id, name)
 	dom := domainName(t, id)
+	ip := testenv.AddressOn(osc(t).JSON("server", "show", id), "private")
+	port := portOf(t, id)
 	waitHeartbeat(t, id, 2)
 
 	disk := rbdImage(id)
@@ -133,7 +135,17 @@ func TestEvacuate(t *testing.T) {
 	if m["Source Compute"] != hostA || m["Dest Compute"] != hostB {
 		t.Errorf("evacuation record: %v -> %v", m["Source Compute"], m["Dest Compute"])
 	}
-	_ = s
+	// Its port follows: same address and MAC, bound to B, a NIC of the
+	// guest there.
+	if got := testenv.AddressOn(s, "private"); ip == "" || got != ip {
+		t.Errorf("address after the evacuation = %q, want %q", got, ip)
+	}
+	if p := portOf(t, id); p["id"] != port["id"] || p["binding_host_id"] != hostB {
+		t.Errorf("port after the evacuation: %v bound to %v, want %v bound to %s", p["id"], p["binding_host_id"], port["id"], hostB)
+	}
+	if nics := virsh(t, hostB, "domiflist", dom); !strings.Contains(nics, port["mac_address"].(string)) {
+		t.Errorf("the guest on %s lacks its NIC %v:\n%s", hostB, port["mac_address"], nics)
+	}
 
 	if got := rbdID(t, disk); got != imageID {
 		t.Errorf("root disk %s is image %s now, was %s: it was re-created", disk, got, imageID)

@@ -91,12 +91,12 @@ func newFixture(t testing.TB, name string, ramMB int) fixture {
 	return fixture{flavor: name, image: id}
 }
 
-// bootOn boots a server on host (an admin's forced host nova:HOST) and
-// waits for ACTIVE.
+// bootOn boots a server on the network private on host (an admin's
+// forced host nova:HOST) and waits for ACTIVE.
 func bootOn(t testing.TB, f fixture, host, name string) string {
 	t.Helper()
 	admin := osc(t)
-	srv := admin.JSON("server", "create", "--image", f.image, "--flavor", f.flavor, "--network", "none",
+	srv := admin.JSON("server", "create", "--image", f.image, "--flavor", f.flavor, "--network", "private",
 		"--availability-zone", "nova:"+host, "--wait", name)
 	id := srv["id"].(string)
 	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", id) })
