@@ -275,7 +275,7 @@ type bootPlan struct {
 // planBoot checks the mappings against the image and the block storage
 // service (nova's _validate_bdm and _get_bdm_image_metadata) and returns
 // how the server boots.
-func (a *API) planBoot(ctx context.Context, c caller, imageRef string, bdms []objects.BlockDeviceMapping, f objects.Flavor) (bootPlan, error) {
+func (a *API) planBoot(ctx context.Context, r *http.Request, c caller, imageRef string, bdms []objects.BlockDeviceMapping, f objects.Flavor) (bootPlan, error) {
 	var boots []objects.BlockDeviceMapping
 	for _, b := range bdms {
 		if b.BootIndex != nil {
@@ -321,7 +321,10 @@ func (a *API) planBoot(ctx context.Context, c caller, imageRef string, bdms []ob
 			if err != nil {
 				return bootPlan{}, err
 			}
-			if v.Status != "available" {
+			if err := multiattachAllowed(r, v); err != nil {
+				return bootPlan{}, err
+			}
+			if v.Status != "available" && !(v.Multiattach && v.Status == "in-use") {
 				return bootPlan{}, invalid("Invalid volume: volume '%s' status must be 'available'. Currently in '%s'", v.ID, v.Status)
 			}
 		case b.SourceType == objects.SourceSnapshot:

@@ -94,8 +94,16 @@ func (a *API) abortServerMigration(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch m.Status {
-	case objects.MigrationRunning, objects.MigrationPreparing:
-	case objects.MigrationQueued, objects.MigrationAccepted:
+	case objects.MigrationRunning:
+	case objects.MigrationPreparing, objects.MigrationQueued, objects.MigrationAccepted:
+		if !atLeast(r, 65) {
+			// Before 2.65 only a running migration can be aborted.
+			writeErr(w, r, migrationState(m, "abort live migration"))
+			return
+		}
+		if m.Status == objects.MigrationPreparing {
+			break
+		}
 		// Not started on the source: it never will.
 		st := objects.MigrationCancelled
 		if _, err := a.store.UpdateMigration(r.Context(), m.ID, store.MigrationUpdate{Status: &st,

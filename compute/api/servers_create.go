@@ -328,7 +328,7 @@ func (a *API) create(r *http.Request, c caller, req serverRequest) (map[string]a
 	if req.bdms, _, err = a.withImageBDMs(ctx, c, req.imageRef, req.bdms); err != nil {
 		return nil, err
 	}
-	plan, err := a.planBoot(ctx, c, req.imageRef, req.bdms, flavor)
+	plan, err := a.planBoot(ctx, r, c, req.imageRef, req.bdms, flavor)
 	if err != nil {
 		return nil, err
 	}

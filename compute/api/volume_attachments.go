@@ -13,6 +13,7 @@ import (
 	"github.com/gostack/gostack/compute/computeapi"
 	"github.com/gostack/gostack/compute/objects"
 	"github.com/gostack/gostack/compute/store"
+	"github.com/gostack/gostack/compute/volumeapi"
 	"github.com/gostack/gostack/services/fault"
 	"github.com/gostack/gostack/services/httpapi"
 )
@@ -247,10 +248,15 @@ func (a *API) attachVolume(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if _, err := a.volumes.Get(ctx, c.AuthToken, volumeID); err != nil {
+	v, err := a.volumes.Get(ctx, c.AuthToken, volumeID)
+	if err != nil {
 		if fault.KindOf(err) == fault.NotFound {
 			err = fault.New(fault.NotFound, "Volume %s could not be found.", volumeID)
 		}
+		writeErr(w, r, err)
+		return
+	}
+	if err := multiattachAllowed(r, v); err != nil {
 		writeErr(w, r, err)
 		return
 	}
@@ -289,6 +295,15 @@ func (a *API) attachVolume(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"volumeAttachment": volumeAttachmentView(r, bdm)})
+}
+
+// multiattachAllowed refuses a multiattach volume below 2.60, as nova's
+// MultiattachNotSupportedOldMicroversion.
+func multiattachAllowed(r *http.Request, v volumeapi.Volume) error {
+	if v.Multiattach && !atLeast(r, 60) {
+		return invalid("Multiattach volumes are only supported starting with compute API version 2.60.")
+	}
+	return nil
 }
 
 // faultText is the user-facing message of err.

@@ -164,6 +164,7 @@ func volumeSpecs(bdms []objects.BlockDeviceMapping) []virt.VolumeConnection {
 		var ci struct {
 			DriverVolumeType string         `json:"driver_volume_type"`
 			Data             map[string]any `json:"data"`
+			Multiattach      bool           `json:"multiattach"`
 		}
 		if json.Unmarshal([]byte(b.ConnectionInfo), &ci) != nil {
 			continue
@@ -179,6 +180,7 @@ func volumeSpecs(bdms []objects.BlockDeviceMapping) []virt.VolumeConnection {
 			c.VolumeID = b.VolumeID
 		}
 		c.Device = b.DeviceName
+		c.Multiattach = ci.Multiattach
 		out = append(out, c)
 	}
 	return out

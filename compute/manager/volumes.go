@@ -86,6 +86,19 @@ func (m *Manager) connect(ctx context.Context, vols Volumes, token, attachmentID
 		conn.VolumeID = volumeID
 	}
 	conn.Device = device
+	// A multiattach volume's disk is shareable; the flag is kept in the
+	// recorded connection_info, as nova's, for later redefinitions.
+	v, err := vols.Get(ctx, token, volumeID)
+	if err != nil {
+		return virt.VolumeConnection{}, "", err
+	}
+	if v.Multiattach {
+		conn.Multiattach = true
+		if at.ConnectionInfo == nil {
+			at.ConnectionInfo = map[string]any{}
+		}
+		at.ConnectionInfo["multiattach"] = true
+	}
 	info, _ := json.Marshal(at.ConnectionInfo)
 	return conn, string(info), nil
 }

@@ -38,6 +38,9 @@ type VolumeConnection struct {
 	SecretUUID       string
 	Discard          bool
 	ReadOnly         bool // access_mode ro
+	// Multiattach volumes may be attached to several guests at once:
+	// their disk is shareable (nova's connection_info "multiattach").
+	Multiattach bool
 	// Device is the requested device ("/dev/vdb" or "vdb"); empty picks
 	// the next free one on Bus.
 	Device string

@@ -62,6 +62,9 @@ type Disk struct {
 	SecretUUID  string // libvirt secret with the user's key
 	Serial      string // e.g. a volume id; optional
 	ReadOnly    bool
+	// Shareable disks (multiattach volumes) may be open in several
+	// guests: no host cache.
+	Shareable bool
 }
 
 // Monitor is a Ceph monitor address for <host name port>.
@@ -231,6 +234,10 @@ func diskXML(d Disk) (xDisk, error) {
 	if d.ReadOnly {
 		x.ReadOnly = &struct{}{}
 	}
+	if d.Shareable {
+		x.Shareable = &struct{}{}
+		x.Driver.Cache = "none"
+	}
 	for _, m := range d.Monitors {
 		x.Source.Hosts = append(x.Source.Hosts, xHost{Name: m.Host, Port: m.Port})
 	}
@@ -390,15 +397,16 @@ type (
 		RNGs        []xRNG        `xml:"rng"`
 	}
 	xDisk struct {
-		XMLName  xml.Name    `xml:"disk"`
-		Type     string      `xml:"type,attr"`
-		Device   string      `xml:"device,attr"`
-		Driver   xDiskDriver `xml:"driver"`
-		Auth     *xAuth      `xml:"auth"`
-		Source   xDiskSource `xml:"source"`
-		Target   xDiskTarget `xml:"target"`
-		ReadOnly *struct{}   `xml:"readonly"`
-		Serial   string      `xml:"serial,omitempty"`
+		XMLName   xml.Name    `xml:"disk"`
+		Type      string      `xml:"type,attr"`
+		Device    string      `xml:"device,attr"`
+		Driver    xDiskDriver `xml:"driver"`
+		Auth      *xAuth      `xml:"auth"`
+		Source    xDiskSource `xml:"source"`
+		Target    xDiskTarget `xml:"target"`
+		ReadOnly  *struct{}   `xml:"readonly"`
+		Shareable *struct{}   `xml:"shareable"`
+		Serial    string      `xml:"serial,omitempty"`
 	}
 	xDiskDriver struct {
 		Name    string `xml:"name,attr"`

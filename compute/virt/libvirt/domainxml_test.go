@@ -161,3 +161,25 @@ func TestPowerStateNumbers(t *testing.T) {
 		t.Fatal(virt.Crashed.String())
 	}
 }
+
+// TestDiskXMLShareable: a multiattach volume's disk is shareable with no
+// host cache (several guests write it); others keep writeback and are
+// not shareable.
+func TestDiskXMLShareable(t *testing.T) {
+	base := Disk{Pool: "volumes", Image: "volume-1", Dev: "vdb", Monitors: []Monitor{{Host: "10.0.0.1", Port: "6789"}}}
+	plain, err := DiskXML(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plain, "<shareable") || !strings.Contains(plain, `cache="writeback"`) {
+		t.Errorf("a volume that is not multiattach:\n%s", plain)
+	}
+	base.Shareable = true
+	shared, err := DiskXML(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(shared, "<shareable></shareable>") && !strings.Contains(shared, "<shareable/>") || !strings.Contains(shared, `cache="none"`) {
+		t.Errorf("a multiattach volume:\n%s", shared)
+	}
+}

@@ -125,7 +125,7 @@ func (d *Driver) AttachVolume(ctx context.Context, uuid string, vol virt.VolumeC
 			return err
 		}
 		x, err := DiskXML(Disk{Pool: pool, Image: image, Dev: dev, Bus: bus, Monitors: mons,
-			AuthUser: user, SecretUUID: secret, Serial: vol.VolumeID, ReadOnly: vol.ReadOnly})
+			AuthUser: user, SecretUUID: secret, Serial: vol.VolumeID, ReadOnly: vol.ReadOnly, Shareable: vol.Multiattach})
 		if err != nil {
 			return err
 		}
