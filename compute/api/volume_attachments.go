@@ -37,7 +37,7 @@ func (a *API) volumeRoutes(r chi.Router) {
 	r.Get("/servers/{server_id}/os-volume_attachments", a.listVolumeAttachments)
 	r.Post("/servers/{server_id}/os-volume_attachments", a.attachVolume)
 	r.Get("/servers/{server_id}/os-volume_attachments/{volume_id}", a.showVolumeAttachment)
-	r.Put("/servers/{server_id}/os-volume_attachments/{volume_id}", a.swapVolume)
+	r.Put("/servers/{server_id}/os-volume_attachments/{volume_id}", a.updateVolumeAttachment)
 	r.Delete("/servers/{server_id}/os-volume_attachments/{volume_id}", a.detachVolume)
 	r.Post("/os-server-external-events", a.externalEvents)
 }

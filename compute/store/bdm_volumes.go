@@ -47,6 +47,8 @@ type BDMUpdate struct {
 	ConnectionInfo *string `json:"connection_info,omitempty"`
 	DeviceName     *string `json:"device_name,omitempty"`
 	VolumeSize     *int    `json:"volume_size,omitempty"`
+	// DeleteOnTermination is changed by the API only (2.85).
+	DeleteOnTermination *bool `json:"delete_on_termination,omitempty"`
 }
 
 // UpdateBlockDeviceMapping applies u to the live mapping id of instance
@@ -55,9 +57,10 @@ func (s *Store) UpdateBlockDeviceMapping(ctx context.Context, instanceUUID, id s
 	tag, err := s.q.Exec(ctx, `UPDATE block_device_mappings SET
 		volume_id = coalesce($3, volume_id), attachment_id = coalesce($4, attachment_id),
 		connection_info = coalesce($5, connection_info), device_name = coalesce($6, device_name),
-		volume_size = coalesce($7, volume_size), updated_at = now()
+		volume_size = coalesce($7, volume_size), delete_on_termination = coalesce($8, delete_on_termination),
+		updated_at = now()
 		WHERE uuid = $1::uuid AND instance_uuid = $2::uuid AND deleted_at IS NULL`,
-		id, instanceUUID, u.VolumeID, u.AttachmentID, u.ConnectionInfo, u.DeviceName, u.VolumeSize)
+		id, instanceUUID, u.VolumeID, u.AttachmentID, u.ConnectionInfo, u.DeviceName, u.VolumeSize, u.DeleteOnTermination)
 	if err != nil {
 		return objects.BlockDeviceMapping{}, fmt.Errorf("update block device mapping: %w", err)
 	}
