@@ -14,13 +14,12 @@ import (
 
 // addServerFields59 adds the server fields of 2.59 and later to a server
 // view (show, list detail, update, rebuild):
-//   - 2.63: trusted_image_certificates (null: certificate validation of
-//     images is not enabled here, so none are ever stored);
+//   - 2.63: trusted_image_certificates (trusted_certs.go);
 //   - 2.73: locked_reason;
 //   - 2.90: OS-EXT-SRV-ATTR:hostname for every caller.
 func addServerFields59(r *http.Request, s map[string]any, in objects.Instance) {
 	if atLeast(r, 63) {
-		s["trusted_image_certificates"] = nil
+		s["trusted_image_certificates"] = trustedCertsOf(in)
 	}
 	if atLeast(r, 73) {
 		s["locked_reason"] = nullable(in.LockedReason)

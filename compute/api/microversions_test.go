@@ -154,6 +154,19 @@ func TestMicroversionsAbove258(t *testing.T) {
 		t.Errorf("updated hostname: %s", r.raw)
 	}
 
+	// 2.63: trusted image certificates at create, shown; refused before
+	// 2.63, empty or repeated.
+	certs := []any{"cert-1", "cert-2"}
+	want(t, "certificates at 2.62", n.do(alice, memberR, "2.62", "POST", "/v2.1/servers", serverBody(f, imgID, map[string]any{"trusted_image_certificates": certs})), 400)
+	want(t, "no certificates", n.do(alice, memberR, "2.63", "POST", "/v2.1/servers", serverBody(f, imgID, map[string]any{"trusted_image_certificates": []any{}})), 400)
+	want(t, "repeated certificates", n.do(alice, memberR, "2.63", "POST", "/v2.1/servers", serverBody(f, imgID, map[string]any{"trusted_image_certificates": []any{"a", "a"}})), 400)
+	r = n.do(alice, memberR, "2.63", "POST", "/v2.1/servers", serverBody(f, imgID, map[string]any{"trusted_image_certificates": certs}))
+	want(t, "certificates", r, 202)
+	cpath := "/v2.1/servers/" + obj(t, r.body, "server")["id"].(string)
+	if got, _ := obj(t, n.do(alice, memberR, "2.63", "GET", cpath, nil).body, "server")["trusted_image_certificates"].([]any); len(got) != 2 || got[0] != "cert-1" {
+		t.Errorf("2.63 certificates shown: %v", got)
+	}
+
 	// 2.62/2.84: events show hostId (and host, details to admins).
 	r = n.do(adminP, adminR, "2.84", "GET", path+"/os-instance-actions", nil)
 	reqID := r.body["instanceActions"].([]any)[0].(map[string]any)["request_id"].(string)

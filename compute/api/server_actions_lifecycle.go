@@ -138,8 +138,8 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, c caller, ar
 	if atLeast(r, 57) {
 		allowed = append(allowed, "user_data")
 	}
-	if atLeast(r, 63) {
-		allowed = append(allowed, "trusted_image_certificates") // accepted; no certificate validation is done
+	if trustedCertsAllowed(r) {
+		allowed = append(allowed, "trusted_image_certificates")
 	}
 	if atLeast(r, 90) {
 		allowed = append(allowed, "hostname")
@@ -182,6 +182,26 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, c caller, ar
 			return
 		}
 	}
+	keyName, hasKey, err := b.str("key_name", false, true, 1, 255) // 2.54
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	userData, hasUserData, err := parseUserData(b) // 2.57
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	certs, hasCerts, err := parseTrustedCerts(b) // 2.63
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	hostname, hasHostname, err := hostname290(r, b) // 2.90
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
 	in, err := a.instanceFor(r, c, "os_compute_api:servers:rebuild")
 	if err != nil {
 		writeErr(w, r, err)
@@ -193,8 +213,22 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, c caller, ar
 		return
 	}
 	if in.ImageRef == "" {
+		if len(certs) > 0 {
+			writeErr(w, r, trustedCertsForVolumeBoot())
+			return
+		}
 		writeErr(w, r, fault.New(fault.Invalid, "Rebuilding a server booted from volume is not supported yet."))
 		return
+	}
+	var keyData string
+	if hasKey && keyName != "" {
+		// the caller's key pair, as nova's rebuild
+		k, err := a.store.GetKeyPair(r.Context(), c.UserID, keyName)
+		if err != nil {
+			writeErr(w, r, invalid("Invalid key_name provided."))
+			return
+		}
+		keyData = k.PublicKey
 	}
 	vms := []string{objects.VMActive, objects.VMStopped, objects.VMError}
 	if err := a.checkLocked(c, in); err != nil {
@@ -236,12 +270,24 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, c caller, ar
 		"image_disk_format": img.DiskFormat, "image_container_format": img.ContainerFormat, "image_base_image_ref": img.ID} {
 		sys[k] = v
 	}
+	if hasCerts {
+		delete(sys, sysMetaTrustedCerts)
+		if c := encodeTrustedCerts(certs); c != "" {
+			sys[sysMetaTrustedCerts] = c
+		}
+	}
 	u := store.MoveUpdate{ImageRef: &img.ID, InstanceUpdate: store.InstanceUpdate{SystemMetadata: sys, Metadata: meta}}
 	if hasName {
 		u.Name = &name
 	}
-	if h, ok := m["hostname"].(string); ok && h != "" {
-		u.Hostname = &h
+	if hasHostname {
+		u.Hostname = &hostname
+	}
+	if hasKey {
+		u.KeyName, u.KeyData = &keyName, &keyData
+	}
+	if hasUserData {
+		u.UserData = &userData
 	}
 	orig := in.ImageRef
 	if in, err = a.store.UpdateInstanceMove(r.Context(), in.UUID, u); err != nil {

@@ -37,10 +37,31 @@ type serverRequest struct {
 	accessIPs           map[string]string
 	hints               schedulerHints // os:scheduler_hints (server_groups_hints.go)
 	hostname            string         // 2.90 (microversions_servers.go)
+	trustedCerts        []string       // 2.63 (trusted_certs.go)
 	networks            rpcapi.Requested
 }
 
 var tagPattern = regexp.MustCompile(`^[^,/]*$`)
+
+// parseUserData reads user_data: base64 of at most 65535 characters, or
+// null ("" then); set is false when absent.
+func parseUserData(b body) (string, bool, error) {
+	v, ok := b["user_data"]
+	if !ok || v == nil {
+		return "", ok, nil
+	}
+	str, isStr := v.(string)
+	if !isStr {
+		return "", true, badField("user_data", v, "%s is not of type 'string'", repr(v))
+	}
+	if len(str) > 65535 {
+		return "", true, badField("user_data", "...", "is too long")
+	}
+	if _, err := base64.StdEncoding.DecodeString(str); err != nil {
+		return "", true, badField("user_data", v, "%s is not a 'base64'", repr(v))
+	}
+	return str, true, nil
+}
 
 func parseServer(r *http.Request, b body) (serverRequest, error) {
 	var s serverRequest
@@ -58,6 +79,9 @@ func parseServer(r *http.Request, b body) (serverRequest, error) {
 	}
 	if atLeast(r, 74) {
 		allowed = append(allowed, "host", "hypervisor_hostname")
+	}
+	if trustedCertsAllowed(r) {
+		allowed = append(allowed, "trusted_image_certificates")
 	}
 	if atLeast(r, 90) {
 		allowed = append(allowed, "hostname")
@@ -110,18 +134,8 @@ func parseServer(r *http.Request, b body) (serverRequest, error) {
 			return s, err
 		}
 	}
-	if v, ok := b["user_data"]; ok && v != nil {
-		str, isStr := v.(string)
-		if !isStr {
-			return s, badField("user_data", v, "%s is not of type 'string'", repr(v))
-		}
-		if len(str) > 65535 {
-			return s, badField("user_data", "...", "is too long")
-		}
-		if _, err := base64.StdEncoding.DecodeString(str); err != nil {
-			return s, badField("user_data", v, "%s is not a 'base64'", repr(v))
-		}
-		s.userData = str
+	if s.userData, _, err = parseUserData(b); err != nil {
+		return s, err
 	}
 	if az, ok, err := b.str("availability_zone", false, true, 1, 255); err != nil {
 		return s, err
@@ -215,6 +229,9 @@ func parseServer(r *http.Request, b body) (serverRequest, error) {
 		if len(s.networks.SecurityGroups) == 1 && s.networks.SecurityGroups[0] == "default" {
 			s.networks.SecurityGroups = nil
 		}
+	}
+	if s.trustedCerts, _, err = parseTrustedCerts(b); err != nil {
+		return s, err
 	}
 	var rootImage string
 	if s.bdms, rootImage, err = parseBDMv2(r, b, s.imageRef); err != nil {
@@ -333,6 +350,9 @@ func (a *API) create(r *http.Request, c caller, req serverRequest) (map[string]a
 		return nil, err
 	}
 	img := plan.image
+	if plan.fromVolume && len(req.trustedCerts) > 0 {
+		return nil, trustedCertsForVolumeBoot()
+	}
 	if !plan.fromVolume {
 		if img, err = a.images.Image(ctx, c.AuthToken, req.imageRef); fault.KindOf(err) == fault.NotFound {
 			return nil, invalid("Image %s could not be found.", req.imageRef)
@@ -375,6 +395,9 @@ func (a *API) create(r *http.Request, c caller, req serverRequest) (map[string]a
 		sys[k] = v
 	}
 	sys[rpcapi.SysMetaKey] = req.networks.Encode()
+	if c := encodeTrustedCerts(req.trustedCerts); c != "" {
+		sys[sysMetaTrustedCerts] = c
+	}
 
 	count := req.maxCount
 	build := func(n int) []store.NewInstance {

@@ -27,6 +27,10 @@ type MoveUpdate struct {
 	NewFlavor        *objects.Flavor
 	ClearMoveFlavors bool
 	ImageRef         *string
+	// KeyName with KeyData, and UserData, replace the instance's (a
+	// rebuild's key_name from 2.54, user_data from 2.57); "" unsets.
+	KeyName, KeyData *string
+	UserData         *string
 }
 
 // UpdateInstanceMove applies u in one transaction and returns the instance.
@@ -72,6 +76,17 @@ func (s *Store) UpdateInstanceMove(ctx context.Context, uuid string, u MoveUpdat
 		if u.ClearMoveFlavors {
 			if _, err := tx.Exec(ctx, `UPDATE instances SET old_flavor = NULL, new_flavor = NULL WHERE uuid = $1`, uuid); err != nil {
 				return fmt.Errorf("clear the resize flavors of instance %s: %w", uuid, err)
+			}
+		}
+		if u.KeyName != nil && u.KeyData != nil {
+			if _, err := tx.Exec(ctx, `UPDATE instances SET key_name = NULLIF($2, ''), key_data = NULLIF($3, '') WHERE uuid = $1`,
+				uuid, *u.KeyName, *u.KeyData); err != nil {
+				return fmt.Errorf("set the key of instance %s: %w", uuid, err)
+			}
+		}
+		if u.UserData != nil {
+			if _, err := tx.Exec(ctx, `UPDATE instances SET user_data = NULLIF($2, '') WHERE uuid = $1`, uuid, *u.UserData); err != nil {
+				return fmt.Errorf("set the user data of instance %s: %w", uuid, err)
 			}
 		}
 		if u.ImageRef != nil {
