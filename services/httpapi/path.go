@@ -1,9 +1,19 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strings"
 )
+
+type trailingSlashKey struct{}
+
+// hadTrailingSlash is whether NormalizePath dropped a trailing "/" from
+// the request's path.
+func hadTrailingSlash(r *http.Request) bool {
+	v, _ := r.Context().Value(trailingSlashKey{}).(bool)
+	return v
+}
 
 // NormalizePath folds runs of "/" into one and drops a trailing "/" (except
 // for the root), so /v3/ and /v3, and /v3/{pid}//volumes from clients that
@@ -17,7 +27,11 @@ func NormalizePath(next http.Handler) http.Handler {
 			raw = foldPath(raw)
 		}
 		if p != r.URL.Path || raw != r.URL.RawPath {
-			r2 := r.Clone(r.Context())
+			ctx := r.Context()
+			if len(r.URL.Path) > 1 && strings.HasSuffix(r.URL.Path, "/") {
+				ctx = context.WithValue(ctx, trailingSlashKey{}, true)
+			}
+			r2 := r.Clone(ctx)
 			r2.URL.Path = p
 			r2.URL.RawPath = raw
 			r = r2

@@ -29,6 +29,8 @@ func TestRouterErrorsUseFlavor(t *testing.T) {
 			`{"badMethod":{"code":405,"message":"The method DELETE is not allowed for this resource."}}`, "GET, POST"},
 		{"keystone 405", http.MethodPut, "/things", Keystone, "", 405,
 			`{"error":{"code":405,"title":"Method Not Allowed","message":"The method PUT is not allowed for this resource."}}`, "GET, POST"},
+		{"nova 404 for an empty member id", http.MethodDelete, "/things/", Nova, "", 404,
+			`{"itemNotFound":{"code":404,"message":"The resource could not be found."}}`, ""},
 		{"glance 405", http.MethodPatch, "/things/", Glance, "", 405,
 			"405 Method Not Allowed\n\nThe method PATCH is not allowed for this resource.\n\n   ", "GET, POST"},
 	}
