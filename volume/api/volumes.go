@@ -292,6 +292,11 @@ func (a *API) prepareVolume(r *http.Request, c caller, req volumeCreate) (store.
 		return v, spec, invalid("Invalid volume_type provided: %s (requested type is not compatible; recommend omitting the type argument).", t.Name)
 	}
 	v.TypeID, v.TypeName = t.ID, t.Name
+	// A multiattach volume type ("multiattach": "<is> True") makes
+	// multiattach volumes, as cinder's.
+	if strings.EqualFold(strings.TrimSpace(t.ExtraSpecs["multiattach"]), "<is> True") {
+		v.Multiattach = true
+	}
 	// Availability zone: given (must exist), else the source's, else the default.
 	az := a.set.DefaultAZ
 	if src != nil {
