@@ -132,22 +132,34 @@ func flavorName(s map[string]any) string {
 // uptime) and returns its console.
 func (e *lifecycleEnv) settledConsole(id string) string {
 	e.t.Helper()
+	return settledConsole(e.t, func() string { return e.console(id) })
+}
+
+// freshBootAfter: freshBoot of the server's console.
+func (e *lifecycleEnv) freshBootAfter(id, before string) func() bool {
+	return freshBoot(func() string { return e.console(id) }, before)
+}
+
+// settledConsole waits until a guest has been up 20 s (its heartbeat's
+// uptime) and returns its console.
+func settledConsole(t *testing.T, console func() string) string {
+	t.Helper()
 	var out string
-	poll(e.t, "the guest up 20 s", 3*time.Minute, func() bool {
-		out = e.console(id)
+	poll(t, "the guest up 20 s", 3*time.Minute, func() bool {
+		out = console()
 		up := lastUptime(out)
 		return up >= 20 && up < 1<<30
 	})
 	return out
 }
 
-// freshBootAfter is true once the console shows a boot after before (a
+// freshBoot is true once the console shows a boot after before (a
 // console from settledConsole: a new boot is seen as more boot lines or a
-// lower uptime, and a guest up only a moment could pass before's uptime
-// between two polls).
-func (e *lifecycleEnv) freshBootAfter(id, before string) func() bool {
+// lower uptime, as a restarted guest's log starts anew, and a guest up
+// only a moment could pass before's uptime between two polls).
+func freshBoot(console func() string, before string) func() bool {
 	return func() bool {
-		now := e.console(id)
+		now := console()
 		if !strings.Contains(now, "tinyvm booted") {
 			return false
 		}

@@ -908,8 +908,9 @@ func (a *API) rescueServer(w http.ResponseWriter, r *http.Request, c caller, arg
 		writeErr(w, r, err)
 		return
 	}
-	if in.ImageRef == "" {
-		writeErr(w, r, invalid("Cannot rescue a volume-backed instance"))
+	volumeBacked := in.ImageRef == ""
+	if volumeBacked && !atLeast(r, 87) {
+		writeErr(w, r, invalid("Instance %s cannot be rescued: Cannot rescue a volume-backed instance", in.UUID))
 		return
 	}
 	vms := []string{objects.VMActive, objects.VMStopped, objects.VMError}
@@ -924,6 +925,13 @@ func (a *API) rescueServer(w http.ResponseWriter, r *http.Request, c caller, arg
 	if ref == "" {
 		ref = in.ImageRef
 	}
+	if ref == "" {
+		ref = in.SystemMetadata["image_base_image_ref"] // the root volume's image
+	}
+	if ref == "" {
+		writeErr(w, r, invalid("Instance %s cannot be rescued: its root volume has no image; give rescue_image_ref.", in.UUID))
+		return
+	}
 	img, err := a.images.Image(r.Context(), c.AuthToken, lastSegment(ref))
 	if err != nil {
 		if fault.KindOf(err) == fault.NotFound {
@@ -934,6 +942,13 @@ func (a *API) rescueServer(w http.ResponseWriter, r *http.Request, c caller, arg
 	}
 	if img.Status != "active" {
 		writeErr(w, r, invalid("Image %s is not active.", img.ID))
+		return
+	}
+	// 2.87's stable device rescue of a volume-backed server: the rescue
+	// disk joins the guest's disks and boots first; the rescue image asks
+	// for it with hw_rescue_device or hw_rescue_bus, as nova's.
+	if volumeBacked && img.Properties["hw_rescue_device"] == "" && img.Properties["hw_rescue_bus"] == "" {
+		writeErr(w, r, invalid("Instance %s cannot be rescued: Cannot rescue a volume-backed instance with a rescue image that sets neither hw_rescue_device nor hw_rescue_bus; set one on image %s.", in.UUID, img.ID))
 		return
 	}
 	in, err = a.transition(r, c, in, "rescue", objects.ActionRescue, vms, []string{""}, objects.TaskRescuing)

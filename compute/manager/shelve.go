@@ -205,6 +205,18 @@ func (m *Manager) unshelve(ctx context.Context, a computeapi.UnshelveInstanceArg
 	return nil
 }
 
+// rescueSpec is the spec of an instance being rescued or unrescued on
+// this host: its own disks (none for a volume-backed one, whose root
+// volume the driver keeps) and its ports.
+func (m *Manager) rescueSpec(ctx context.Context, inst objects.Instance) (virt.InstanceSpec, error) {
+	img := objects.ImageMeta{ID: inst.ImageRef}
+	spec := InstanceSpec(&inst, &img)
+	spec.BootFromVolume = inst.ImageRef == ""
+	var err error
+	spec.Interfaces, err = m.instanceInterfaces(ctx, &inst)
+	return spec, err
+}
+
 // rescueInstance serves rescue_instance: the guest boots from a fresh
 // copy of the rescue image with its own disk attached second. A failure
 // leaves the instance as it was (ACTIVE) with a fault.
@@ -222,10 +234,8 @@ func (m *Manager) rescueInstance(ctx context.Context, a computeapi.RescueInstanc
 		}
 		rescue := InstanceSpec(&a.Instance, &a.RescueImage).Image
 		rescue.Fetch = m.fetch
-		img := objects.ImageMeta{ID: a.Instance.ImageRef}
-		spec := InstanceSpec(&a.Instance, &img)
-		var err error
-		if spec.Interfaces, err = m.instanceInterfaces(ctx, &a.Instance); err != nil {
+		spec, err := m.rescueSpec(ctx, a.Instance)
+		if err != nil {
 			return err
 		}
 		if err := rs.Rescue(ctx, spec, rescue); err != nil {
@@ -265,10 +275,8 @@ func (m *Manager) unrescueInstance(ctx context.Context, a computeapi.InstanceArg
 		if !ok {
 			return fault.New(fault.Invalid, "The hypervisor of host %s cannot rescue instances.", m.cfg.Host)
 		}
-		img := objects.ImageMeta{ID: a.Instance.ImageRef}
-		spec := InstanceSpec(&a.Instance, &img)
-		var err error
-		if spec.Interfaces, err = m.instanceInterfaces(ctx, &a.Instance); err != nil {
+		spec, err := m.rescueSpec(ctx, a.Instance)
+		if err != nil {
 			return err
 		}
 		if err := rs.Unrescue(ctx, spec); err != nil {

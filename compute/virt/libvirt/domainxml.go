@@ -65,6 +65,9 @@ type Disk struct {
 	// Shareable disks (multiattach volumes) may be open in several
 	// guests: no host cache.
 	Shareable bool
+	// BootOrder > 0 boots from this disk first (a rescue disk); the
+	// guest then has per-device boot order instead of <os><boot dev>.
+	BootOrder int
 }
 
 // Monitor is a Ceph monitor address for <host name port>.
@@ -140,6 +143,9 @@ func DomainXML(g Guest) (string, error) {
 		}
 		if disk.Bus == "scsi" {
 			needSCSI = true
+		}
+		if disk.BootOrder > 0 {
+			d.OS.Boot = nil // libvirt refuses both kinds of boot order
 		}
 		d.Devices.Disks = append(d.Devices.Disks, x)
 	}
@@ -237,6 +243,9 @@ func diskXML(d Disk) (xDisk, error) {
 	if d.Shareable {
 		x.Shareable = &struct{}{}
 		x.Driver.Cache = "none"
+	}
+	if d.BootOrder > 0 {
+		x.Boot = &xDiskBoot{Order: d.BootOrder}
 	}
 	for _, m := range d.Monitors {
 		x.Source.Hosts = append(x.Source.Hosts, xHost{Name: m.Host, Port: m.Port})
@@ -357,6 +366,9 @@ type (
 	xBoot struct {
 		Dev string `xml:"dev,attr"`
 	}
+	xDiskBoot struct {
+		Order int `xml:"order,attr"`
+	}
 	xSMBIOS struct {
 		Mode string `xml:"mode,attr"`
 	}
@@ -404,6 +416,7 @@ type (
 		Auth      *xAuth      `xml:"auth"`
 		Source    xDiskSource `xml:"source"`
 		Target    xDiskTarget `xml:"target"`
+		Boot      *xDiskBoot  `xml:"boot"`
 		ReadOnly  *struct{}   `xml:"readonly"`
 		Shareable *struct{}   `xml:"shareable"`
 		Serial    string      `xml:"serial,omitempty"`

@@ -193,8 +193,13 @@ func (d *Driver) guestFor(spec virt.InstanceSpec, mons []ceph.MonAddr, reserved 
 				break
 			}
 		}
-		disks = append(disks, Disk{Pool: d.s.Pool, Image: n, Dev: dev, Bus: bus, Monitors: monitors,
-			AuthUser: d.s.RBDUser, SecretUUID: d.s.SecretUUID})
+		disk := Disk{Pool: d.s.Pool, Image: n, Dev: dev, Bus: bus, Monitors: monitors,
+			AuthUser: d.s.RBDUser, SecretUUID: d.s.SecretUUID}
+		if n == bootDisk {
+			// before any other disk, also a root volume kept on vda
+			disk.BootOrder = 1
+		}
+		disks = append(disks, disk)
 	}
 	disks = d.withConfigDrive(spec, disks, monitors)
 	nics := make([]virt.Interface, len(spec.Interfaces))
