@@ -2,13 +2,16 @@ package api
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/gostack/gostack/compute/api/extraspecs"
 	"github.com/gostack/gostack/compute/objects"
 	"github.com/gostack/gostack/services/fault"
 	"github.com/gostack/gostack/services/httpapi"
@@ -162,13 +165,15 @@ var specKeyPattern = regexp.MustCompile(`^[a-zA-Z0-9-_:. /]{1,255}$`)
 
 // extraSpecs checks nova's extra specs object: keys of letters, digits
 // and "-_:. /", values strings (numbers and booleans are turned into
-// strings) up to 255 characters.
-func extraSpecs(v any) (map[string]string, error) {
+// strings) up to 255 characters. From 2.86 each extra spec must also pass
+// nova's validators (extraspecs.Validate: a known namespace's keys and
+// their values), checked on the value as sent, in key order.
+func extraSpecs(r *http.Request, v any) (map[string]string, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil, badField("extra_specs", v, "%s is not of type 'object'", repr(v))
 	}
-	out := map[string]string{}
+	out, sent := map[string]string{}, map[string]string{}
 	for k, x := range m {
 		if !specKeyPattern.MatchString(k) {
 			return nil, badField("extra_specs", v, "Additional properties are not allowed ('%s' was unexpected)", k)
@@ -191,7 +196,15 @@ func extraSpecs(v any) (map[string]string, error) {
 		if utf8.RuneCountInString(s) > 255 {
 			return nil, badField("extra_specs."+k, x, "%s is too long", repr(x))
 		}
+		sent[k] = s
 		out[k] = strings.TrimSpace(s)
+	}
+	if atLeast(r, 86) {
+		for _, k := range slices.Sorted(maps.Keys(sent)) {
+			if err := extraspecs.Validate(k, sent[k]); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return out, nil
 }
@@ -220,7 +233,7 @@ func (a *API) createExtraSpecs(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, r, badField("body", map[string]any(top), "'extra_specs' is a required property"))
 		return
 	}
-	specs, err := extraSpecs(top["extra_specs"])
+	specs, err := extraSpecs(r, top["extra_specs"])
 	if err != nil {
 		writeErr(w, r, err)
 		return
@@ -282,7 +295,7 @@ func (a *API) updateExtraSpec(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, r, invalid("Request body and URI mismatch"))
 		return
 	}
-	specs, err := extraSpecs(map[string]any(top))
+	specs, err := extraSpecs(r, map[string]any(top))
 	if err != nil {
 		writeErr(w, r, err)
 		return
