@@ -202,6 +202,11 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, c caller, ar
 		writeErr(w, r, err)
 		return
 	}
+	dc, err := diskConfig(b)
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
 	in, err := a.instanceFor(r, c, "os_compute_api:servers:rebuild")
 	if err != nil {
 		writeErr(w, r, err)
@@ -251,6 +256,10 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, c caller, ar
 		writeErr(w, r, err)
 		return
 	}
+	if err := checkImageDiskConfig(dc, img); err != nil {
+		writeErr(w, r, err)
+		return
+	}
 	in, err = a.transition(r, c, in, "rebuild", objects.ActionRebuild, vms, []string{""}, objects.TaskRebuilding)
 	if err != nil {
 		writeErr(w, r, err)
@@ -258,10 +267,7 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, c caller, ar
 	}
 	// The instance's image (and its image_* system metadata) become the
 	// new image's, as nova's rebuild does before it casts.
-	sys := maps.Clone(in.SystemMetadata)
-	if sys == nil {
-		sys = map[string]string{}
-	}
+	sys := withDiskConfig(in.SystemMetadata, dc)
 	maps.DeleteFunc(sys, func(k, _ string) bool { return strings.HasPrefix(k, "image_") })
 	for k, v := range img.Properties {
 		sys["image_"+k] = v
@@ -382,6 +388,11 @@ func (a *API) resizeServer(w http.ResponseWriter, r *http.Request, c caller, arg
 		writeErr(w, r, badField("resize.flavorRef", ref, "'' is too short"))
 		return
 	}
+	dc, err := diskConfig(b)
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
 	in, err := a.instanceFor(r, c, "os_compute_api:servers:resize")
 	if err != nil {
 		writeErr(w, r, err)
@@ -448,10 +459,7 @@ func (a *API) resizeServer(w http.ResponseWriter, r *http.Request, c caller, arg
 		writeErr(w, r, err)
 		return
 	}
-	sys := maps.Clone(in.SystemMetadata)
-	if sys == nil {
-		sys = map[string]string{}
-	}
+	sys := withDiskConfig(in.SystemMetadata, dc)
 	sys["old_vm_state"] = in.VMState
 	if in, err = a.store.UpdateInstanceMove(r.Context(), in.UUID, store.MoveUpdate{OldFlavor: &cur, NewFlavor: &nf,
 		InstanceUpdate: store.InstanceUpdate{SystemMetadata: sys}}); err != nil {

@@ -354,11 +354,13 @@ func (a *API) updateServer(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, r, err)
 		return
 	}
-	if len(ips) > 0 {
-		sys := map[string]string{}
-		for k, v := range in.SystemMetadata {
-			sys[k] = v
-		}
+	dc, err := diskConfig(b)
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
+	if len(ips) > 0 || dc != "" {
+		sys := withDiskConfig(in.SystemMetadata, dc)
 		for k, v := range ips {
 			sys[k] = v
 		}

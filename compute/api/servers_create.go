@@ -37,6 +37,7 @@ type serverRequest struct {
 	accessIPs           map[string]string
 	hints               schedulerHints // os:scheduler_hints (server_groups_hints.go)
 	hostname            string         // 2.90 (microversions_servers.go)
+	diskConfig          string         // OS-DCF:diskConfig, "" when absent (disk_config.go)
 	trustedCerts        []string       // 2.63 (trusted_certs.go)
 	networks            rpcapi.Requested
 }
@@ -187,8 +188,8 @@ func parseServer(r *http.Request, b body) (serverRequest, error) {
 		}
 		s.configDrive = x
 	}
-	if v, ok := b["OS-DCF:diskConfig"]; ok && v != "AUTO" && v != "MANUAL" {
-		return s, badField("OS-DCF:diskConfig", v, "%s is not one of ['AUTO', 'MANUAL']", repr(v))
+	if s.diskConfig, err = diskConfig(b); err != nil {
+		return s, err
 	}
 	if s.adminPass, _, err = b.str("adminPass", false, false, 0, 0); err != nil {
 		return s, err
@@ -363,6 +364,9 @@ func (a *API) create(r *http.Request, c caller, req serverRequest) (map[string]a
 		if err := a.checkImageFits(c, img, flavor); err != nil {
 			return nil, err
 		}
+		if err := checkImageDiskConfig(req.diskConfig, img); err != nil {
+			return nil, err
+		}
 	}
 	// Metadata quota.
 	if l := a.limitFor(r, c.ProjectID, "metadata_items"); l >= 0 && len(req.metadata) > l {
@@ -395,6 +399,7 @@ func (a *API) create(r *http.Request, c caller, req serverRequest) (map[string]a
 		sys[k] = v
 	}
 	sys[rpcapi.SysMetaKey] = req.networks.Encode()
+	sys = withDiskConfig(sys, initialDiskConfig(req.diskConfig, img))
 	if c := encodeTrustedCerts(req.trustedCerts); c != "" {
 		sys[sysMetaTrustedCerts] = c
 	}
@@ -478,7 +483,7 @@ func (a *API) create(r *http.Request, c caller, req serverRequest) (map[string]a
 		pass = randomString(12, "23456789abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ")
 	}
 	server := map[string]any{
-		"id": first.UUID, "links": links(r, "servers", first.UUID), "OS-DCF:diskConfig": "MANUAL",
+		"id": first.UUID, "links": links(r, "servers", first.UUID), "OS-DCF:diskConfig": diskConfigOf(first),
 		"security_groups": []map[string]string{{"name": "default"}},
 	}
 	if a.set.EnableInstancePassword {

@@ -153,7 +153,7 @@ func (a *API) serverView(r *http.Request, v *viewCtx, in objects.Instance) map[s
 		"accessIPv4":                  in.SystemMetadata["access_ip_v4"],
 		"accessIPv6":                  in.SystemMetadata["access_ip_v6"],
 		"links":                       links(r, "servers", in.UUID),
-		"OS-DCF:diskConfig":           "MANUAL",
+		"OS-DCF:diskConfig":           diskConfigOf(in),
 		"OS-EXT-AZ:availability_zone": a.instanceZone(v, in),
 		"config_drive":                configDrive(in),
 		"key_name":                    nullable(in.KeyName),
