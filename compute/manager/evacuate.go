@@ -57,6 +57,7 @@ func (m *Manager) doEvacuate(ctx context.Context, a *computeapi.EvacuateInstance
 	if err := lm.SpawnOnSharedStorage(ctx, spec); err != nil {
 		return fail(err)
 	}
+	m.moveAttachmentsHere(ctx, a.Instance, a.BDMs)
 	power, err := m.powerState(ctx, uuid)
 	if err != nil {
 		power = objects.PowerRunning

@@ -355,6 +355,7 @@ func (m *Manager) postLiveMigrationAtDestination(ctx context.Context, a computea
 	if _, err := m.bindNetworksHere(ctx, &a.Instance); err != nil {
 		m.log.ErrorContext(ctx, "compute: could not bind the migrated guest's ports here", "instance", a.Instance.UUID, "error", err)
 	}
+	m.moveAttachmentsHere(ctx, a.Instance, a.BDMs)
 	m.log.InfoContext(ctx, "compute: migrated guest arrived", "instance", a.Instance.UUID, "from", a.Instance.Host,
 		"downtime_ms", stats.Downtime.Milliseconds(), "elapsed_ms", stats.Elapsed.Milliseconds())
 	return computeapi.PostLiveMigrationReply{PowerState: int(power), Stats: stats, Target: m.migrationTarget()}, nil

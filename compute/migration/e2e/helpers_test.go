@@ -266,6 +266,18 @@ func attachedTo(v map[string]any, server string) bool {
 	return strings.Contains(string(b), server)
 }
 
+// attachedOn reports the host Cinder records for the volume's one
+// attachment ("" when there is not exactly one).
+func attachedOn(v map[string]any) string {
+	list, _ := v["attachments"].([]any)
+	if len(list) != 1 {
+		return ""
+	}
+	m, _ := list[0].(map[string]any)
+	h, _ := m["host_name"].(string)
+	return h
+}
+
 // nova runs novaclient's `nova` (for the verbs OSC 6.0 lacks or breaks:
 // its `server evacuate` fails printing the answer) with the same
 // credentials and microversion.

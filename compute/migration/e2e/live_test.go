@@ -63,6 +63,9 @@ func TestLiveMigration(t *testing.T) {
 	if !attachedTo(v, id) {
 		t.Errorf("volume %s lost its attachment to %s: %v", vid, id, v["attachments"])
 	}
+	if h := attachedOn(v); h != hostB {
+		t.Errorf("Cinder shows volume %s attached on %q, want %s (one attachment): %v", vid, h, hostB, v["attachments"])
+	}
 	if blk := virsh(t, hostB, "domblklist", dom); !strings.Contains(blk, "volume-"+vid) {
 		t.Errorf("volume-%s is not a disk of %s on %s:\n%s", vid, dom, hostB, blk)
 	}

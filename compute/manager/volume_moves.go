@@ -1,0 +1,50 @@
+package manager
+
+import (
+	"context"
+
+	"github.com/gostack/gostack/compute/conductorapi"
+	"github.com/gostack/gostack/compute/objects"
+	"github.com/gostack/gostack/compute/volumeapi"
+)
+
+// moveAttachmentsHere gives each volume of a guest that now runs on this
+// host (live migration, evacuation) a Cinder attachment with this host's
+// connector, as nova does for moves: a new attachment for the instance,
+// connected and completed, the mapping switched to it, the old one
+// deleted. Cinder then shows the volume attached on this host. The guest
+// already runs with its disks, so a failure is logged and that volume
+// keeps its old attachment.
+func (m *Manager) moveAttachmentsHere(ctx context.Context, inst objects.Instance, bdms []objects.BlockDeviceMapping) {
+	if m.volumes == nil {
+		return
+	}
+	vols, token := m.volumes, volumeapi.TokenFrom(ctx)
+	for _, b := range bdms {
+		if b.DestinationType != objects.DestinationVolume || b.VolumeID == "" || b.AttachmentID == "" {
+			continue
+		}
+		at, err := vols.AttachmentCreate(ctx, token, b.VolumeID, inst.UUID)
+		if err != nil {
+			m.log.ErrorContext(ctx, "compute: could not attach a moved guest's volume on this host", "instance", inst.UUID, "volume", b.VolumeID, "error", err)
+			continue
+		}
+		_, info, err := m.connect(ctx, vols, token, at.ID, b.VolumeID, b.DeviceName)
+		if err == nil {
+			err = vols.AttachmentComplete(ctx, token, at.ID)
+		}
+		if err == nil {
+			err = m.saveBDM(ctx, conductorapi.BDMUpdate{InstanceUUID: inst.UUID, UUID: b.UUID, AttachmentID: &at.ID, ConnectionInfo: &info})
+		}
+		if err != nil {
+			m.log.ErrorContext(ctx, "compute: could not attach a moved guest's volume on this host", "instance", inst.UUID, "volume", b.VolumeID, "error", err)
+			if derr := vols.AttachmentDelete(ctx, token, at.ID); derr != nil {
+				m.log.ErrorContext(ctx, "compute: could not delete an unused attachment", "attachment", at.ID, "error", derr)
+			}
+			continue
+		}
+		if err := vols.AttachmentDelete(ctx, token, b.AttachmentID); err != nil {
+			m.log.ErrorContext(ctx, "compute: could not delete a moved volume's old attachment", "attachment", b.AttachmentID, "error", err)
+		}
+	}
+}
