@@ -506,3 +506,24 @@ func BenchmarkCreateImageAPI(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// TestOSCLifecycleDeleteShelved: deleting a shelved-offloaded server (it
+// has no host, nova-api deletes it alone) releases its port and deletes
+// its shelved image.
+func TestOSCLifecycleDeleteShelved(t *testing.T) {
+	e := newLifecycleEnv(t, "delshelved")
+	id := e.boot("vm", e.image, e.flavor)
+	port := strings.TrimSpace(e.retry(e.admin, "port", "list", "--server", id, "-f", "value", "-c", "ID"))
+	if port == "" {
+		t.Fatalf("server %s has no port", id)
+	}
+	e.user.Run("server", "shelve", id)
+	e.waitStatus(id, "SHELVED_OFFLOADED", 3*time.Minute)
+	e.user.Run("server", "delete", "--wait", id)
+	if out, err := e.admin.Cmd("port", "show", port).CombinedOutput(); err == nil {
+		t.Errorf("the port of the deleted shelved server is left:\n%s", out)
+	}
+	if out := e.user.Run("image", "list", "-f", "value", "-c", "Name"); strings.Contains(out, "lc-vm-"+e.sfx+"-shelved") {
+		t.Errorf("the shelved image is left:\n%s", out)
+	}
+}

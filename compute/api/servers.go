@@ -427,11 +427,12 @@ func (a *API) deleteServer(w http.ResponseWriter, r *http.Request) {
 }
 
 // localDelete marks the instance deleted in the database and frees its
-// resource claims.
+// ports, volumes and resource claims.
 func (a *API) localDelete(r *http.Request, in objects.Instance) error {
 	if c, err := callerOf(r); err == nil {
 		a.localVolumeCleanup(r, c, in) // volume_attachments.go
 	}
+	a.releasePorts(r, in) // servers_networks.go
 	if _, err := a.store.DestroyInstance(r.Context(), in.UUID); err != nil {
 		return err
 	}

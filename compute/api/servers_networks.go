@@ -18,6 +18,7 @@ import (
 type Network interface {
 	GetInstanceNWInfo(ctx context.Context, instance string) ([]rpcapi.VIF, error)
 	GetInstancesNWInfo(ctx context.Context, instances []string) (map[string][]rpcapi.VIF, error)
+	DeallocateForInstance(ctx context.Context, a rpcapi.DeallocateForInstanceArgs) error
 	ValidateNetworks(ctx context.Context, a rpcapi.ValidateNetworksArgs) error
 }
 
@@ -122,6 +123,26 @@ func (a *API) vifsOfAll(r *http.Request, list []objects.Instance) map[string][]r
 		return nil
 	}
 	return out
+}
+
+// releasePorts releases the ports of an instance deleted without its
+// compute host (never scheduled, shelved offloaded, host down), as
+// nova's _local_delete: those nova made are deleted, those the user
+// passed in unbound. A failure is logged; the ports are then left for an
+// operator.
+func (a *API) releasePorts(r *http.Request, in objects.Instance) {
+	if a.network == nil {
+		return
+	}
+	req, err := rpcapi.DecodeRequested(in.SystemMetadata[rpcapi.SysMetaKey])
+	if err != nil || !req.Wanted() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(rpcCtx(r)), networkTimeout)
+	defer cancel()
+	if err := a.network.DeallocateForInstance(ctx, rpcapi.DeallocateForInstanceArgs{InstanceUUID: in.UUID, Preserve: req.UserPorts()}); err != nil {
+		a.log.ErrorContext(ctx, "nova-api: could not release the ports of a deleted server", "instance", in.UUID, "error", err)
+	}
 }
 
 // vifsOf returns the instance's VIFs, or none when it asked for no
