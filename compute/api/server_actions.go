@@ -88,6 +88,9 @@ func (a *API) serverAction(w http.ResponseWriter, r *http.Request) {
 	if a.lifecycleAction(w, r, c, name, arg) {
 		return
 	}
+	if a.securityGroupAction(w, r, c, name, arg) { // server_security_groups.go
+		return
+	}
 	if a.moveAction(w, r, c, name, arg) {
 		return
 	}

@@ -19,6 +19,7 @@ type Network interface {
 	GetInstanceNWInfo(ctx context.Context, instance string) ([]rpcapi.VIF, error)
 	GetInstancesNWInfo(ctx context.Context, instances []string) (map[string][]rpcapi.VIF, error)
 	DeallocateForInstance(ctx context.Context, a rpcapi.DeallocateForInstanceArgs) error
+	InstanceGroup(ctx context.Context, a rpcapi.InstanceGroupArgs) error
 	ValidateNetworks(ctx context.Context, a rpcapi.ValidateNetworksArgs) error
 }
 

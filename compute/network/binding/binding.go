@@ -39,6 +39,9 @@ func (s *Service) Register(srv *rpc.Server) {
 		return s.GetInstanceNWInfo(ctx, a.InstanceUUID)
 	}))
 	srv.Register(rpcapi.MethodGetInstancesNWInfo, rpc.Handle(s.GetInstancesNWInfo))
+	srv.Register(rpcapi.MethodInstanceGroup, rpc.Handle(func(ctx context.Context, a rpcapi.InstanceGroupArgs) (struct{}, error) {
+		return struct{}{}, s.InstanceGroup(ctx, a)
+	}))
 	srv.Register(rpcapi.MethodAgentSync, rpc.Handle(s.AgentSync))
 	srv.Register(rpcapi.MethodValidateNetworks, rpc.Handle(s.ValidateNetworks))
 	srv.Register(rpcapi.MethodGetHostPorts, rpc.Handle(func(ctx context.Context, a rpcapi.HostArgs) ([]rpcapi.VIF, error) {
@@ -274,6 +277,55 @@ func (s *Service) GetInstanceNWInfo(ctx context.Context, instance string) ([]rpc
 		return nil, err
 	}
 	return s.vifs(ctx, ports, nil)
+}
+
+// InstanceGroup adds a security group to every port of an instance (a
+// port that has it keeps it), or removes it from every port that has it,
+// as nova's security group API over neutron: an instance without ports
+// or an unknown group is not found; removing a group the instance does
+// not have, or adding one to a port without port security, is invalid.
+func (s *Service) InstanceGroup(ctx context.Context, a rpcapi.InstanceGroupArgs) error {
+	ports, err := s.st.PortsOfDevice(ctx, a.InstanceUUID)
+	if err != nil {
+		return err
+	}
+	if len(ports) == 0 {
+		return fault.New(fault.NotFound, "instance_id %s could not be found as device id on any ports", a.InstanceUUID)
+	}
+	ids, err := s.groups(ctx, a.ProjectID, []string{a.Group})
+	if err != nil {
+		if fault.KindOf(err) == fault.NotFound {
+			return fault.New(fault.NotFound, "Security group %s not found.", a.Group)
+		}
+		return err
+	}
+	gid := ids[0]
+	type change struct {
+		port   string
+		groups []string
+	}
+	var changes []change
+	for _, p := range ports {
+		has := slices.Contains(p.SecurityGroups, gid)
+		switch {
+		case a.Remove && has:
+			changes = append(changes, change{p.ID, slices.DeleteFunc(slices.Clone(p.SecurityGroups), func(g string) bool { return g == gid })})
+		case !a.Remove && !has:
+			if !p.PortSecurityEnabled {
+				return fault.New(fault.Invalid, "Network requires port_security_enabled and subnet associated in order to apply security groups.")
+			}
+			changes = append(changes, change{p.ID, append(slices.Clone(p.SecurityGroups), gid)})
+		}
+	}
+	if a.Remove && len(changes) == 0 {
+		return fault.New(fault.Invalid, "Security group %s not associated with the instance %s", a.Group, a.InstanceUUID)
+	}
+	for _, c := range changes {
+		if _, err := s.st.UpdatePort(ctx, c.port, store.PortUpdate{SecurityGroups: c.groups}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // GetInstancesNWInfo returns the VIFs of several instances at once (a

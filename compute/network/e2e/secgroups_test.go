@@ -67,4 +67,21 @@ func TestOpenStackClientServerSecurityGroups(t *testing.T) {
 	if st := user.JSON("server", "show", id)["status"]; st != "ACTIVE" {
 		t.Errorf("server with two groups: %v, want ACTIVE", st)
 	}
+
+	// server remove / add security group (nova's removeSecurityGroup and
+	// addSecurityGroup actions) change the port's groups.
+	user.Run("server", "remove", "security", "group", id, web)
+	if groups := fmt.Sprint(user.JSON("port", "show", port)["security_group_ids"]); strings.Contains(groups, web) || !strings.Contains(groups, defaultID) {
+		t.Errorf("port security groups after server remove security group: %q", groups)
+	}
+	if out := user.Fail("server", "remove", "security", "group", id, web); !strings.Contains(out, "not associated with the instance") {
+		t.Errorf("removing a group the server does not have: %s", out)
+	}
+	user.Run("server", "add", "security", "group", id, "web-"+sfx)
+	if groups := fmt.Sprint(user.JSON("port", "show", port)["security_group_ids"]); !strings.Contains(groups, web) {
+		t.Errorf("port security groups after server add security group (by name): %q", groups)
+	}
+	if out := user.Fail("server", "add", "security", "group", id, "no-such-group-"+sfx); !strings.Contains(out, "not found") {
+		t.Errorf("adding a group that does not exist: %s", out)
+	}
 }

@@ -23,6 +23,7 @@ const (
 	MethodBindPorts             = "bind_ports"
 	MethodGetInstanceNWInfo     = "get_instance_nw_info"
 	MethodGetInstancesNWInfo    = "get_instances_nw_info"
+	MethodInstanceGroup         = "instance_security_group"
 	MethodGetHostPorts          = "get_host_ports"
 )
 
@@ -142,6 +143,23 @@ func (c *Client) GetInstanceNWInfo(ctx context.Context, instance string) ([]VIF,
 	var out []VIF
 	err := c.rpc.Call(ctx, c.target, MethodGetInstanceNWInfo, InstanceArgs{InstanceUUID: instance}, &out)
 	return out, err
+}
+
+// InstanceGroupArgs adds a security group (by name or id, in
+// ProjectID) to every port of an instance, or removes it (nova's
+// addSecurityGroup / removeSecurityGroup).
+type InstanceGroupArgs struct {
+	InstanceUUID string `json:"instance_uuid"`
+	ProjectID    string `json:"project_id"`
+	Group        string `json:"group"`
+	Remove       bool   `json:"remove,omitempty"`
+}
+
+// InstanceGroup adds a security group to an instance's ports or removes
+// it.
+func (c *Client) InstanceGroup(ctx context.Context, a InstanceGroupArgs) error {
+	var out struct{}
+	return c.rpc.Call(ctx, c.target, MethodInstanceGroup, a, &out)
 }
 
 // InstancesArgs names several instances.
