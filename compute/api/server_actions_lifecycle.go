@@ -329,6 +329,13 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, c caller, ar
 	if !atLeast(r, 75) {
 		stripAddressExtensions(server) // nova's rebuild view: extend_address=False
 	}
+	// nova's rebuild answer adds the key (2.54) and the user data (2.57)
+	if atLeast(r, 54) {
+		server["key_name"] = nullable(in.KeyName)
+	}
+	if atLeast(r, 57) {
+		server["user_data"] = nullable(in.UserData)
+	}
 	if a.set.EnableInstancePassword {
 		if pass == "" {
 			pass = randomString(12, "23456789abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ")

@@ -35,8 +35,11 @@ func (m *Manager) rebuildInstance(ctx context.Context, a computeapi.RebuildInsta
 		m.recordFault(ctx, uuid, err)
 		dctx, cancel := detached(ctx)
 		power, _ := m.powerState(dctx, uuid)
-		if _, uerr := m.update(dctx, uuid, conductorapi.Updates{VMState: ptr(objects.VMError), TaskState: ptr(objects.TaskNone), PowerState: ptr(power)}); uerr != nil {
-			m.log.ErrorContext(ctx, "compute: could not put the instance in ERROR", "instance", uuid, "error", uerr)
+		// Only a rebuild still under way goes to ERROR: a server deleted
+		// meanwhile (task deleting) is left to the delete.
+		if _, uerr := m.update(dctx, uuid, conductorapi.Updates{VMState: ptr(objects.VMError), TaskState: ptr(objects.TaskNone), PowerState: ptr(power)},
+			objects.TaskRebuilding, TaskRebuildBlockDeviceMapping, TaskRebuildSpawning); uerr != nil {
+			m.log.WarnContext(ctx, "compute: did not put the instance in ERROR", "instance", uuid, "error", uerr)
 		}
 		cancel()
 	}
