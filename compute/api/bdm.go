@@ -385,6 +385,9 @@ func (a *API) planBoot(ctx context.Context, r *http.Request, c caller, imageRef 
 		if err != nil {
 			return bootPlan{}, err
 		}
+		if strings.EqualFold(v.Bootable, "false") { // nova's InvalidBDMVolumeNotBootable
+			return bootPlan{}, invalid("Block Device %s is not bootable.", v.ID)
+		}
 		plan.image = volumeImageMeta(v.VolumeImageMetadata)
 	case objects.SourceSnapshot:
 		if requestedImage != "" { // an image of a volume-backed snapshot

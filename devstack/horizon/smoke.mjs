@@ -120,15 +120,11 @@ async function launchInstance(page, name, image, flavor, network) {
   await allocated.first().waitFor({ timeout: 10000 });
   await shot(page, "launch-wizard-network");
   // Security Groups: Horizon allocates the project's "default" group and
-  // sends its ID; gostack's Nova accepts security groups only by the name
-  // "default" so far (nova resolves a name or an ID through Neutron), so
-  // the test takes the group out and Nova applies the default group itself.
-  // LAUNCH_KEEP_DEFAULT_SG=1 keeps Horizon's choice.
-  if (process.env.LAUNCH_KEEP_DEFAULT_SG !== "1") {
-    await wizard.getByText("Security Groups", { exact: true }).first().click();
-    const sg = wizard.locator(".transfer-allocated:visible tr", { hasText: "default" }).locator("button.btn-default").first();
-    if ((await sg.count()) > 0) await sg.click();
-  }
+  // sends its ID, which Nova resolves through the network service; the
+  // launch keeps that choice.
+  await wizard.getByText("Security Groups", { exact: true }).first().click();
+  await wizard.locator(".transfer-allocated:visible tr", { hasText: "default" }).first().waitFor({ timeout: 10000 });
+  await shot(page, "launch-wizard-security-groups");
   await wizard.locator("button.finish").click();
   await wizard.waitFor({ state: "detached", timeout: 60000 });
   // Wait for Active in the instances table.
