@@ -45,6 +45,7 @@ func specWithFlavor(inst objects.Instance, f objects.Flavor, nics []virt.Interfa
 	img := objects.ImageMeta{ID: inst.ImageRef}
 	spec := InstanceSpec(&inst, &img)
 	spec.Interfaces = nics
+	spec.BootFromVolume = inst.ImageRef == "" // its root volume stays as it is
 	return spec
 }
 

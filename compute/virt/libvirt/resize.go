@@ -20,17 +20,15 @@ var _ virt.Resizer = (*Driver)(nil)
 const resizeSnap = "nova-resize"
 
 // MigrateDiskAndPowerOff refuses a flavor that would shrink the root or
-// ephemeral disk and stops the guest.
+// ephemeral disk and stops the guest. A volume-backed guest has no root
+// disk here (its root volume keeps its size, as nova's).
 func (d *Driver) MigrateDiskAndPowerOff(ctx context.Context, uuid string, f virt.Flavor, timeout time.Duration) error {
 	root := ceph.ImageSpec(d.s.Pool, rootDiskName(uuid))
 	size, err := d.ceph.Size(ctx, root)
-	if err != nil {
-		if fault.KindOf(err) == fault.NotFound {
-			return fault.New(fault.NotFound, "Instance %s has no root disk on this host.", uuid)
-		}
+	if err != nil && fault.KindOf(err) != fault.NotFound {
 		return err
 	}
-	if f.RootGB > 0 && uint64(f.RootGB)*gib < size {
+	if err == nil && f.RootGB > 0 && uint64(f.RootGB)*gib < size {
 		return fault.New(fault.Invalid, "Resize error: Unable to resize disk down: the root disk is %d bytes, the new flavor's %d bytes.",
 			size, uint64(f.RootGB)*gib)
 	}
@@ -52,16 +50,18 @@ func (d *Driver) FinishMigration(ctx context.Context, spec virt.InstanceSpec, po
 	}
 	unlock := d.locks.lock(spec.UUID)
 	defer unlock()
-	root := ceph.ImageSpec(d.s.Pool, rootDiskName(spec.UUID))
-	if ok, err := d.ceph.Exists(ctx, root.WithSnap(resizeSnap)); err != nil {
-		return err
-	} else if !ok {
-		if err := d.ceph.CreateSnapshot(ctx, root.WithSnap(resizeSnap)); err != nil {
+	if !spec.BootFromVolume { // a root volume keeps its size
+		root := ceph.ImageSpec(d.s.Pool, rootDiskName(spec.UUID))
+		if ok, err := d.ceph.Exists(ctx, root.WithSnap(resizeSnap)); err != nil {
+			return err
+		} else if !ok {
+			if err := d.ceph.CreateSnapshot(ctx, root.WithSnap(resizeSnap)); err != nil {
+				return err
+			}
+		}
+		if err := d.growTo(ctx, root, uint64(spec.RootGB)*gib); err != nil {
 			return err
 		}
-	}
-	if err := d.growTo(ctx, root, uint64(spec.RootGB)*gib); err != nil {
-		return err
 	}
 	if err := d.resizeExtraDisks(ctx, spec); err != nil {
 		return err
@@ -244,14 +244,8 @@ func (d *Driver) FinishRevertMigration(ctx context.Context, spec virt.InstanceSp
 	if err != nil {
 		return err
 	}
-	snap := ceph.SnapSpec(d.s.Pool, rootDiskName(spec.UUID), resizeSnap)
-	if ok, err := d.ceph.Exists(ctx, snap); err != nil {
-		return err
-	} else if ok {
-		if err := d.ceph.RollbackSnapshot(ctx, snap); err != nil {
-			return err
-		}
-		if err := d.ceph.RemoveSnapshot(ctx, snap); err != nil && fault.KindOf(err) != fault.NotFound {
+	if !spec.BootFromVolume { // a root volume has no revert point
+		if err := d.rollbackRoot(ctx, spec.UUID); err != nil {
 			return err
 		}
 	}
@@ -264,4 +258,21 @@ func (d *Driver) FinishRevertMigration(ctx context.Context, spec virt.InstanceSp
 		return err
 	}
 	return d.redefine(ctx, spec, powerOn)
+}
+
+// rollbackRoot returns the root disk to its revert point, if it has one,
+// and drops it.
+func (d *Driver) rollbackRoot(ctx context.Context, uuid string) error {
+	snap := ceph.SnapSpec(d.s.Pool, rootDiskName(uuid), resizeSnap)
+	ok, err := d.ceph.Exists(ctx, snap)
+	if err != nil || !ok {
+		return err
+	}
+	if err := d.ceph.RollbackSnapshot(ctx, snap); err != nil {
+		return err
+	}
+	if err := d.ceph.RemoveSnapshot(ctx, snap); err != nil && fault.KindOf(err) != fault.NotFound {
+		return err
+	}
+	return nil
 }
