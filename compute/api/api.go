@@ -230,6 +230,7 @@ func (a *API) routes(r chi.Router) {
 	r.Get("/os-instance_usage_audit_log/{before_timestamp}", a.showAuditLog)
 	r.Get("/extensions", a.listExtensions)
 	r.Get("/extensions/{alias}", a.showExtension)
+	r.Get("/servers/{server_id}/os-virtual-interfaces", a.listVirtualInterfaces)
 	r.Get("/servers/{server_id}/os-server-password", a.showServerPassword)
 	r.Delete("/servers/{server_id}/os-server-password", a.clearServerPassword)
 	a.imageRoutes(r)
