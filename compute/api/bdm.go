@@ -25,6 +25,7 @@ type Volumes interface {
 	Get(ctx context.Context, token, id string) (volumeapi.Volume, error)
 	GetSnapshot(ctx context.Context, token, id string) (volumeapi.Snapshot, error)
 	AttachmentCreate(ctx context.Context, token, volumeID, instanceUUID string) (volumeapi.Attachment, error)
+	AttachmentComplete(ctx context.Context, token, id string) error
 	AttachmentDelete(ctx context.Context, token, id string) error
 }
 

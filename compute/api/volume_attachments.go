@@ -227,14 +227,23 @@ func (a *API) attachVolume(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, r, invalidState("attach_volume", in, true))
 		return
 	}
-	if in.Host == "" {
+	// A shelved-offloaded server (2.20+) gets the volume reserved and
+	// marked attached in Cinder; the host that unshelves it connects it.
+	offloaded := in.Host == "" && in.VMState == objects.VMShelvedOffloaded
+	switch {
+	case offloaded && !atLeast(r, 20):
+		writeErr(w, r, invalidState("attach_volume", in, false))
+		return
+	case in.Host == "" && !offloaded:
 		writeErr(w, r, fault.New(fault.Conflict, "Instance %s has no host: attaching a volume to a server that is not on a host is not supported.", in.UUID))
 		return
 	}
-	vc, err := a.volumeCompute()
-	if err != nil {
-		writeErr(w, r, err)
-		return
+	var vc VolumeCompute
+	if !offloaded {
+		if vc, err = a.volumeCompute(); err != nil {
+			writeErr(w, r, err)
+			return
+		}
 	}
 	ctx := r.Context()
 	bdms, err := a.volumeBDMs(ctx, in.UUID)
@@ -279,6 +288,15 @@ func (a *API) attachVolume(w http.ResponseWriter, r *http.Request) {
 	if _, err := a.store.CreateAction(ctx, in.UUID, a.action(r, c, "attach_volume")); err != nil {
 		a.undoAttach(r, c, at.ID, bdm.UUID)
 		writeErr(w, r, err)
+		return
+	}
+	if offloaded {
+		if err := a.volumes.AttachmentComplete(ctx, c.AuthToken, at.ID); err != nil {
+			a.undoAttach(r, c, at.ID, bdm.UUID)
+			writeErr(w, r, err)
+			return
+		}
+		httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"volumeAttachment": volumeAttachmentView(r, bdm)})
 		return
 	}
 	cctx, cancel := context.WithTimeout(rpcCtx(r), volumeCallTimeout)

@@ -72,6 +72,9 @@ type UnshelveInstanceArgs struct {
 	Instance objects.Instance  `json:"instance"`
 	Image    objects.ImageMeta `json:"image"`
 	Node     string            `json:"node"`
+	// BDMs are the instance's mappings: its volumes are connected on the
+	// host that unshelves it.
+	BDMs []objects.BlockDeviceMapping `json:"bdms,omitempty"`
 }
 
 // RescueInstanceArgs are the arguments of rescue_instance.

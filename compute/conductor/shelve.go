@@ -45,10 +45,15 @@ func (m *Manager) unshelveInstance(ctx context.Context, a conductorapi.UnshelveI
 	} else {
 		sel := sels[0]
 		compute, ok := m.compute.(ResizeCompute)
-		if !ok {
+		var bdms map[string][]objects.BlockDeviceMapping
+		switch {
+		case !ok:
 			err = fault.New(fault.Unavailable, "the conductor cannot reach compute hosts for an unshelve")
-		} else {
-			err = compute.UnshelveInstance(ctx, sel.ServiceHost, computeapi.UnshelveInstanceArgs{Instance: in, Image: a.Image, Node: sel.Nodename})
+		default:
+			if bdms, err = m.store.BlockDeviceMappings(ctx, []string{in.UUID}); err == nil {
+				err = compute.UnshelveInstance(ctx, sel.ServiceHost, computeapi.UnshelveInstanceArgs{Instance: in, Image: a.Image,
+					Node: sel.Nodename, BDMs: bdms[in.UUID]})
+			}
 		}
 		if err != nil {
 			m.release(ctx, in.UUID)

@@ -8,6 +8,7 @@ import (
 	"github.com/gostack/gostack/compute/conductorapi"
 	"github.com/gostack/gostack/compute/objects"
 	"github.com/gostack/gostack/compute/virt"
+	"github.com/gostack/gostack/compute/volumeapi"
 	"github.com/gostack/gostack/services/config"
 	"github.com/gostack/gostack/services/fault"
 )
@@ -184,8 +185,21 @@ func (m *Manager) unshelve(ctx context.Context, a computeapi.UnshelveInstanceArg
 		if err := m.driver.PowerOn(ctx, uuid); err != nil {
 			return err
 		}
-	} else if err := m.driver.Spawn(ctx, spec); err != nil {
-		return err
+	} else {
+		// Its volumes (attached before the shelve or while offloaded)
+		// are connected here and attached in the new guest.
+		attachments, err := m.connectVolumesHere(ctx, inst, a.BDMs, &spec)
+		if err != nil {
+			return err
+		}
+		if err := m.driver.Spawn(ctx, spec); err != nil {
+			return err
+		}
+		for _, id := range attachments {
+			if err := m.volumes.AttachmentComplete(ctx, volumeapi.TokenFrom(ctx), id); err != nil {
+				return err
+			}
+		}
 	}
 	// The root disk no longer depends on the shelved image, which goes.
 	if f, ok := m.driver.(rootFlattener); ok {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gostack/gostack/compute/conductorapi"
 	"github.com/gostack/gostack/compute/objects"
+	"github.com/gostack/gostack/compute/virt"
 	"github.com/gostack/gostack/compute/volumeapi"
 )
 
@@ -47,4 +48,33 @@ func (m *Manager) moveAttachmentsHere(ctx context.Context, inst objects.Instance
 			m.log.ErrorContext(ctx, "compute: could not delete a moved volume's old attachment", "attachment", b.AttachmentID, "error", err)
 		}
 	}
+}
+
+// connectVolumesHere gives this host's connector to the existing Cinder
+// attachment of each volume of an instance about to be spawned here from
+// a shelved image (nova's _prep_block_device on unshelve), records the
+// connection on its mapping and adds it to spec. It returns the
+// attachments to complete once the guest runs.
+func (m *Manager) connectVolumesHere(ctx context.Context, inst objects.Instance, bdms []objects.BlockDeviceMapping, spec *virt.InstanceSpec) ([]string, error) {
+	var ids []string
+	for _, b := range bdms {
+		if b.DestinationType != objects.DestinationVolume || b.VolumeID == "" || b.AttachmentID == "" {
+			continue
+		}
+		vols, _, err := m.volumeAbilities()
+		if err != nil {
+			return nil, err
+		}
+		conn, info, err := m.connect(ctx, vols, volumeapi.TokenFrom(ctx), b.AttachmentID, b.VolumeID, b.DeviceName)
+		if err != nil {
+			return nil, err
+		}
+		conn.Bus = b.DiskBus
+		if err := m.saveBDM(ctx, conductorapi.BDMUpdate{InstanceUUID: inst.UUID, UUID: b.UUID, ConnectionInfo: &info}); err != nil {
+			return nil, err
+		}
+		spec.Volumes = append(spec.Volumes, conn)
+		ids = append(ids, b.AttachmentID)
+	}
+	return ids, nil
 }
