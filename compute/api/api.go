@@ -239,6 +239,7 @@ func (a *API) routes(r chi.Router) {
 	a.liveMigrationRoutes(r)
 	a.migrationRoutes(r)
 	a.volumeRoutes(r)
+	a.volumeProxyRoutes(r)
 	a.serverGroupRoutes(r)
 	a.aggregateRoutes(r)
 }

@@ -27,6 +27,7 @@ type Volumes interface {
 	AttachmentCreate(ctx context.Context, token, volumeID, instanceUUID string) (volumeapi.Attachment, error)
 	AttachmentComplete(ctx context.Context, token, id string) error
 	AttachmentDelete(ctx context.Context, token, id string) error
+	VolumeProxy // os-volumes and os-snapshots (volume_proxy.go)
 }
 
 var _ Volumes = (*volumeapi.Client)(nil)

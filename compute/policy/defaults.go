@@ -132,6 +132,7 @@ func Defaults() []policy.Rule {
 	rules = append(rules, lifecycleRules()...)
 	rules = append(rules, legacyRules()...)
 	rules = append(rules, volumeRules()...)
+	rules = append(rules, volumeProxyRules()...)
 	rules = append(rules, moveRules()...)
 	return rules
 }
