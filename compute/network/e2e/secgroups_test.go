@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -68,20 +69,31 @@ func TestOpenStackClientServerSecurityGroups(t *testing.T) {
 		t.Errorf("server with two groups: %v, want ACTIVE", st)
 	}
 
-	// server remove / add security group (nova's removeSecurityGroup and
-	// addSecurityGroup actions) change the port's groups.
-	user.Run("server", "remove", "security", "group", id, web)
+	// nova's removeSecurityGroup and addSecurityGroup actions (novaclient's
+	// remove-secgroup / add-secgroup, by id or name) change the port's groups.
+	nova := func(args ...string) (string, error) {
+		cmd := user.Cmd()
+		cmd.Path, _ = exec.LookPath("nova")
+		cmd.Args = append([]string{"nova"}, args...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := nova("remove-secgroup", id, web); err != nil {
+		t.Fatalf("nova remove-secgroup: %v\n%s", err, out)
+	}
 	if groups := fmt.Sprint(user.JSON("port", "show", port)["security_group_ids"]); strings.Contains(groups, web) || !strings.Contains(groups, defaultID) {
-		t.Errorf("port security groups after server remove security group: %q", groups)
+		t.Errorf("port security groups after remove-secgroup: %q", groups)
 	}
-	if out := user.Fail("server", "remove", "security", "group", id, web); !strings.Contains(out, "not associated with the instance") {
-		t.Errorf("removing a group the server does not have: %s", out)
+	if out, err := nova("remove-secgroup", id, web); err == nil || !strings.Contains(out, "not associated with the instance") {
+		t.Errorf("removing a group the server does not have: %v %s", err, out)
 	}
-	user.Run("server", "add", "security", "group", id, "web-"+sfx)
+	if out, err := nova("add-secgroup", id, "web-"+sfx); err != nil {
+		t.Fatalf("nova add-secgroup by name: %v\n%s", err, out)
+	}
 	if groups := fmt.Sprint(user.JSON("port", "show", port)["security_group_ids"]); !strings.Contains(groups, web) {
-		t.Errorf("port security groups after server add security group (by name): %q", groups)
+		t.Errorf("port security groups after add-secgroup: %q", groups)
 	}
-	if out := user.Fail("server", "add", "security", "group", id, "no-such-group-"+sfx); !strings.Contains(out, "not found") {
-		t.Errorf("adding a group that does not exist: %s", out)
+	if out, err := nova("add-secgroup", id, "no-such-group-"+sfx); err == nil || !strings.Contains(out, "not found") {
+		t.Errorf("adding a group that does not exist: %v %s", err, out)
 	}
 }
