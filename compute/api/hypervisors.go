@@ -199,7 +199,26 @@ func (a *API) showHypervisor(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, r, err)
 		return
 	}
-	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"hypervisor": a.hypervisorView(r, h, true)})
+	v := a.hypervisorView(r, h, true)
+	if atLeast(r, 88) {
+		v["uptime"] = a.uptimeOf(r, h) // 2.88: the uptime call's answer moved here
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"hypervisor": v})
+}
+
+// uptimeOf is a host's uptime(1) line, or null when its service is down
+// or does not answer (nova's show from 2.88).
+func (a *API) uptimeOf(r *http.Request, h placement.Hypervisor) any {
+	hu, ok := a.compute.(hostUptimes)
+	if !ok || h.State(a.now(), a.set.ServiceDownTime) != "up" {
+		return nil
+	}
+	uptime, err := hu.GetHostUptime(rpcCtx(r), h.Host)
+	if err != nil {
+		a.log.WarnContext(r.Context(), "nova-api: no uptime from a compute host", "host", h.Host, "error", err)
+		return nil
+	}
+	return uptime
 }
 
 // hypervisorStatistics is api-ref "Show Hypervisor Statistics".

@@ -66,7 +66,8 @@ func checkKeypair292(r *http.Request, b body) error {
 }
 
 // hypervisorFields88 drops what 2.88 removed from hypervisor views (the
-// usage figures that placement owns upstream) and adds uptime to show.
+// usage figures that placement owns upstream); show adds uptime
+// (hypervisors.go).
 func hypervisorFields88(r *http.Request, v map[string]any) {
 	if !atLeast(r, 88) {
 		return
