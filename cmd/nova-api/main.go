@@ -11,6 +11,7 @@ import (
 	"github.com/gostack/gostack/compute/computeapi"
 	"github.com/gostack/gostack/compute/conductorapi"
 	networkrpc "github.com/gostack/gostack/compute/network/rpcapi"
+	"github.com/gostack/gostack/compute/networkapi"
 	computepolicy "github.com/gostack/gostack/compute/policy"
 	"github.com/gostack/gostack/compute/store"
 	"github.com/gostack/gostack/compute/volumeapi"
@@ -81,6 +82,7 @@ func run(ctx context.Context, args []string) error {
 		Policy: enforcer, Settings: api.SettingsFrom(conf), Log: logger,
 	})
 	a.SetVolumes(volumeapi.New(client))
+	a.SetNetworkAPI(networkapi.New(client))
 	a.SetNetwork(networkrpc.NewClient(rc))
 	addr := net.JoinHostPort(api.Listen.Get(conf), strconv.Itoa(api.ListenPort.Get(conf)))
 	srv := &httpapi.Server{Addr: addr, Logger: logger,

@@ -73,7 +73,8 @@ type API struct {
 	compute   Compute
 	network   Network // nil: servers show no addresses
 	images    Images
-	volumes   Volumes // nil: no block storage (SetVolumes)
+	volumes   Volumes    // nil: no block storage (SetVolumes)
+	netapi    NetworkAPI // nil: no security group proxy (SetNetworkAPI)
 	policy    *policy.Enforcer
 	set       Settings
 	log       *slog.Logger
@@ -240,6 +241,7 @@ func (a *API) routes(r chi.Router) {
 	a.migrationRoutes(r)
 	a.volumeRoutes(r)
 	a.volumeProxyRoutes(r)
+	a.secGroupProxyRoutes(r)
 	a.serverGroupRoutes(r)
 	a.aggregateRoutes(r)
 }

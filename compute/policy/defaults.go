@@ -133,6 +133,7 @@ func Defaults() []policy.Rule {
 	rules = append(rules, legacyRules()...)
 	rules = append(rules, volumeRules()...)
 	rules = append(rules, volumeProxyRules()...)
+	rules = append(rules, secGroupProxyRules()...)
 	rules = append(rules, moveRules()...)
 	return rules
 }
