@@ -138,8 +138,12 @@ func TestOpenStackClientServerGroupsAndAggregates(t *testing.T) {
 	if a1["status"] != "ACTIVE" || a2["status"] != "ACTIVE" || hostOf(a1["id"].(string)) != hostOf(a2["id"].(string)) {
 		t.Errorf("affinity members: %v on %s, %v on %s", a1["status"], hostOf(a1["id"].(string)), a2["status"], hostOf(a2["id"].(string)))
 	}
-	if out := user.Run("server", "group", "list", "-f", "value", "-c", "Name", "-c", "Policies"); !strings.Contains(out, "osc-aff-"+sfx+" ['affinity']") {
-		t.Errorf("server group list:\n%s", out)
+	// the list as before 2.64 (policies) and from it (policy)
+	if out := user.Run("--os-compute-api-version", "2.63", "server", "group", "list", "-f", "value", "-c", "Name", "-c", "Policies"); !strings.Contains(out, "osc-aff-"+sfx+" ['affinity']") {
+		t.Errorf("server group list at 2.63:\n%s", out)
+	}
+	if out := user.Run("--os-compute-api-version", "2.64", "server", "group", "list", "-f", "value", "-c", "Name", "-c", "Policy"); !strings.Contains(out, "osc-aff-"+sfx+" affinity") {
+		t.Errorf("server group list at 2.64:\n%s", out)
 	}
 
 	// 2.64's policy and rules, once the cloud serves that version.
