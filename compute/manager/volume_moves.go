@@ -2,6 +2,7 @@ package manager
 
 import (
 	"context"
+	"strings"
 
 	"github.com/gostack/gostack/compute/conductorapi"
 	"github.com/gostack/gostack/compute/objects"
@@ -57,6 +58,12 @@ func (m *Manager) moveAttachmentsHere(ctx context.Context, inst objects.Instance
 // attachments to complete once the guest runs.
 func (m *Manager) connectVolumesHere(ctx context.Context, inst objects.Instance, bdms []objects.BlockDeviceMapping, spec *virt.InstanceSpec) ([]string, error) {
 	var ids []string
+	used := ownDevices(*spec)
+	for _, b := range bdms {
+		if b.DeviceName != "" {
+			used[strings.TrimPrefix(b.DeviceName, "/dev/")] = true
+		}
+	}
 	for _, b := range bdms {
 		if b.DestinationType != objects.DestinationVolume || b.VolumeID == "" || b.AttachmentID == "" {
 			continue
@@ -65,16 +72,54 @@ func (m *Manager) connectVolumesHere(ctx context.Context, inst objects.Instance,
 		if err != nil {
 			return nil, err
 		}
-		conn, info, err := m.connect(ctx, vols, volumeapi.TokenFrom(ctx), b.AttachmentID, b.VolumeID, b.DeviceName)
+		// a volume attached while offloaded has no device yet: the next
+		// free one after the guest's own disks and other volumes
+		device := b.DeviceName
+		if device == "" {
+			device = nextVirtioDevice(used)
+			used[strings.TrimPrefix(device, "/dev/")] = true
+		}
+		conn, info, err := m.connect(ctx, vols, volumeapi.TokenFrom(ctx), b.AttachmentID, b.VolumeID, device)
 		if err != nil {
 			return nil, err
 		}
 		conn.Bus = b.DiskBus
-		if err := m.saveBDM(ctx, conductorapi.BDMUpdate{InstanceUUID: inst.UUID, UUID: b.UUID, ConnectionInfo: &info}); err != nil {
+		if err := m.saveBDM(ctx, conductorapi.BDMUpdate{InstanceUUID: inst.UUID, UUID: b.UUID, ConnectionInfo: &info, DeviceName: &device}); err != nil {
 			return nil, err
 		}
 		spec.Volumes = append(spec.Volumes, conn)
 		ids = append(ids, b.AttachmentID)
 	}
 	return ids, nil
+}
+
+// ownDevices are the virtio devices of an image-backed guest's own disks
+// (root, then ephemeral and swap when the flavor has them), as the
+// driver names them.
+func ownDevices(spec virt.InstanceSpec) map[string]bool {
+	used := map[string]bool{}
+	n := 0
+	if !spec.BootFromVolume {
+		n++
+	}
+	if spec.EphemeralGB > 0 {
+		n++
+	}
+	if spec.SwapMiB > 0 {
+		n++
+	}
+	for i := 0; i < n; i++ {
+		used["vd"+string(rune('a'+i))] = true
+	}
+	return used
+}
+
+// nextVirtioDevice is the first /dev/vdX not in used.
+func nextVirtioDevice(used map[string]bool) string {
+	for c := 'a'; c <= 'z'; c++ {
+		if d := "vd" + string(c); !used[d] {
+			return "/dev/" + d
+		}
+	}
+	return ""
 }
