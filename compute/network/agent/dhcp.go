@@ -131,7 +131,11 @@ func (d *dhcpServer) apply(ctx context.Context, c DHCPConfig) error {
 	for _, r := range c.Ranges {
 		args = append(args, "--dhcp-range="+r)
 	}
-	if d.running() && slices.Equal(args, d.args) {
+	// A host entry that went (a port deleted) is forgotten only by a
+	// restart: dnsmasq keeps its lease in memory (infinite, never
+	// written) and would refuse the address to the next port given it.
+	forget := hostsRemoved(d.files, files)
+	if d.running() && slices.Equal(args, d.args) && !forget {
 		if files != d.files {
 			d.files = files
 			return d.cmd.Process.Signal(syscall.SIGHUP)
@@ -149,6 +153,23 @@ func (d *dhcpServer) apply(ctx context.Context, c DHCPConfig) error {
 	go func() { _ = cmd.Wait(); close(done) }()
 	d.cmd, d.done, d.args, d.files = cmd, done, args, files
 	return nil
+}
+
+// hostsRemoved reports whether a hosts line of the files before (hosts,
+// NUL, options) is missing from the files after.
+func hostsRemoved(before, after string) bool {
+	oldHosts, _, _ := strings.Cut(before, "\x00")
+	newHosts, _, _ := strings.Cut(after, "\x00")
+	keep := map[string]bool{}
+	for _, l := range strings.Split(newHosts, "\n") {
+		keep[l] = true
+	}
+	for _, l := range strings.Split(oldHosts, "\n") {
+		if l != "" && !keep[l] {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *dhcpServer) running() bool {

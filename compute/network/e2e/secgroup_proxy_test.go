@@ -67,7 +67,7 @@ func TestOpenStackClientServerAddRemoveSecurityGroupProxy(t *testing.T) {
 		t.Errorf("port security groups after server remove security group by id: %s", g)
 	}
 	// A group nobody has: OSC's lookup through the proxy finds none.
-	if out := user.Fail("server", "add", "security", "group", id, "no-such-"+sfx); !strings.Contains(out, "not found") {
+	if out := user.Fail("server", "add", "security", "group", id, "no-such-"+sfx); !strings.Contains(out, "found (HTTP 404)") {
 		t.Errorf("adding an unknown group: %s", out)
 	}
 }
