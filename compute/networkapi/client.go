@@ -1,12 +1,10 @@
 package networkapi
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,7 +12,7 @@ import (
 
 	"github.com/gostack/gostack/services/auth"
 	"github.com/gostack/gostack/services/fault"
-	"github.com/gostack/gostack/services/rpc"
+	"github.com/gostack/gostack/services/jsonclient"
 )
 
 // Client calls the network service. Its methods take the user's token
@@ -54,48 +52,7 @@ func (c *Client) do(ctx context.Context, token, method, path string, in, out any
 			return fault.Wrap(err, fault.Unavailable, "Nova cannot authenticate to reach the network service.")
 		}
 	}
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return err
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, base+path, body)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("X-Auth-Token", token)
-	req.Header.Set("Accept", "application/json")
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if rc, ok := rpc.FromContext(ctx); ok && rc.RequestID != "" {
-		req.Header.Set("X-OpenStack-Request-ID", rc.RequestID)
-	}
-	hc := c.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return fault.Wrap(err, fault.Unavailable, "The network service is not reachable.")
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
-	if err != nil {
-		return fault.Wrap(err, fault.Unavailable, "The network service's answer could not be read.")
-	}
-	if resp.StatusCode >= 300 {
-		return errorOf(method, path, resp.StatusCode, data)
-	}
-	if out != nil && len(data) > 0 {
-		if err := json.Unmarshal(data, out); err != nil {
-			return fault.Wrap(err, fault.Unavailable, "The network service sent an answer Nova cannot read.")
-		}
-	}
-	return nil
+	return jsonclient.Service{Name: "network service", MaxBody: 16 << 20, ErrorOf: func(status int, body []byte) error { return errorOf(method, path, status, body) }}.Do(ctx, c.HTTP, jsonclient.Request{Method: method, URL: base + path, Token: token, In: in}, out)
 }
 
 // Error is a failed call: the status and Neutron's error type and

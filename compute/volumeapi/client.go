@@ -1,11 +1,9 @@
 package volumeapi
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/gostack/gostack/services/auth"
 	"github.com/gostack/gostack/services/fault"
+	"github.com/gostack/gostack/services/jsonclient"
 	"github.com/gostack/gostack/services/rpc"
 )
 
@@ -76,54 +75,12 @@ func (c *Client) do(ctx context.Context, token, method, path string, in, out any
 	if err != nil {
 		return fault.Wrap(err, fault.Unavailable, "Nova cannot authenticate to reach the block storage service.")
 	}
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return err
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, base+path, body)
-	if err != nil {
-		return err
-	}
 	// As nova without [service_user] send_service_user_token: the user's
 	// token alone (the service user need not hold the service role).
 	if token == "" {
 		token = svc
 	}
-	req.Header.Set("X-Auth-Token", token)
-	req.Header.Set("Accept", "application/json")
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("OpenStack-API-Version", "volume "+Microversion)
-	if rc, ok := rpc.FromContext(ctx); ok && rc.RequestID != "" {
-		req.Header.Set("X-OpenStack-Request-ID", rc.RequestID)
-	}
-	hc := c.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return fault.Wrap(err, fault.Unavailable, "The block storage service is not reachable.")
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-	if err != nil {
-		return fault.Wrap(err, fault.Unavailable, "The block storage service's answer could not be read.")
-	}
-	if resp.StatusCode >= 300 {
-		return errorOf(method, path, resp.StatusCode, data)
-	}
-	if out != nil && len(data) > 0 {
-		if err := json.Unmarshal(data, out); err != nil {
-			return fault.Wrap(err, fault.Unavailable, "The block storage service sent an answer Nova cannot read.")
-		}
-	}
-	return nil
+	return jsonclient.Service{Name: "block storage service", MaxBody: 4 << 20, ErrorOf: func(status int, body []byte) error { return errorOf(method, path, status, body) }}.Do(ctx, c.HTTP, jsonclient.Request{Method: method, URL: base + path, Token: token, Header: map[string]string{"OpenStack-API-Version": "volume " + Microversion}, In: in}, out)
 }
 
 // errorOf turns Cinder's fault body ({"badRequest": {"message": ...}}) into
