@@ -106,6 +106,13 @@ func (m *Manager) SelectDestinations(ctx context.Context, spec schedulerapi.Requ
 		}
 	}
 
+	if spec.RequestedHost != "" {
+		var why string
+		if hosts, why = filter.Forced(hosts, &schedulerapi.RequestSpec{ForceHosts: []string{spec.RequestedHost}}); why != "" {
+			return m.noValidHost(spec, nil, schedulerapi.Refusal{Filter: "requested_destination", Reason: why}), nil
+		}
+	}
+
 	var chosen []schedulerapi.Selection
 	for _, id := range spec.InstanceUUIDs {
 		candidates, rejected := hosts, []filter.Rejection(nil)

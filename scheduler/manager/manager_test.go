@@ -195,6 +195,17 @@ func TestNoValidHostSaysWhyAndLeavesNoClaims(t *testing.T) {
 	if _, err := w.client.SelectDestinations(ctx, sp); !errors.As(err, &nv) || !strings.Contains(err.Error(), "MEMORY_MB") {
 		t.Fatalf("forced host too small: %v", err)
 	}
+	// A requested destination (cold migration to a host) narrows the
+	// hosts but keeps the filters: the disabled host is refused.
+	sp = spec(1, 512)
+	sp.RequestedHost = "a"
+	if _, err := w.client.SelectDestinations(ctx, sp); !errors.As(err, &nv) || !strings.Contains(err.Error(), "ComputeFilter: a is disabled") {
+		t.Fatalf("requested disabled host: %v", err)
+	}
+	sp.RequestedHost = "nowhere"
+	if _, err := w.client.SelectDestinations(ctx, sp); !errors.As(err, &nv) || !strings.Contains(err.Error(), "nowhere") {
+		t.Fatalf("requested unknown host: %v", err)
+	}
 	// No hosts at all.
 	w2 := newWorld(t, manager.DefaultSettings())
 	if _, err := w2.client.SelectDestinations(ctx, spec(1, 512)); !errors.As(err, &nv) || !strings.Contains(err.Error(), "no compute host") {

@@ -48,6 +48,10 @@ type RequestSpec struct {
 	// as upstream, a forced host bypasses the filters (but not the claim).
 	ForceHosts []string `json:"force_hosts,omitempty"`
 	ForceNodes []string `json:"force_nodes,omitempty"`
+	// RequestedHost is nova's requested_destination: only that host is
+	// considered and, unlike a forced host, the filters still run (cold
+	// migration with a host, 2.56).
+	RequestedHost string `json:"requested_host,omitempty"`
 	// IgnoreHosts are skipped, e.g. the host a build failed on.
 	IgnoreHosts []string `json:"ignore_hosts,omitempty"`
 	// NumInstances is len(InstanceUUIDs) when zero.
