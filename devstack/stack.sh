@@ -127,6 +127,7 @@ case $cmd in
     hosts_agents_start
     keystone_bootstrap
     write_openrc
+    hosts_zone_up
     summary
     status
     ;;

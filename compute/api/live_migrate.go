@@ -189,11 +189,13 @@ func (a *API) failMoveRecord(r *http.Request, mig objects.Migration) {
 var evacuableStates = []string{objects.VMActive, objects.VMStopped, objects.VMError}
 
 // moveAction serves the server actions that move a server to another
-// host: os-migrateLive and evacuate. It reports whether name was one.
+// host: os-migrateLive, migrate and evacuate. It reports whether name was one.
 func (a *API) moveAction(w http.ResponseWriter, r *http.Request, c caller, name string, arg any) bool {
 	switch name {
 	case "os-migrateLive":
 		a.migrateLive(w, r, c, arg)
+	case "migrate":
+		a.migrateServer(w, r, c, arg)
 	case "evacuate":
 		a.evacuate(w, r, c, arg)
 	default:

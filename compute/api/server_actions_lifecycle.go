@@ -451,29 +451,56 @@ func (a *API) resizeServer(w http.ResponseWriter, r *http.Request, c caller, arg
 		writeErr(w, r, err)
 		return
 	}
-	in, err = a.transition(r, c, in, "resize", objects.ActionResize, vms, []string{""}, objects.TaskResizePrep)
-	if err != nil {
+	sys := withDiskConfig(in.SystemMetadata, dc)
+	if err := a.startMove(r, c, mc, in, move{method: "resize", action: objects.ActionResize, migrationType: objects.MigrationResize,
+		from: cur, to: nf, sysmeta: sys, allowSameHost: a.set.AllowResizeToSameHost}); err != nil {
 		writeErr(w, r, err)
 		return
 	}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+// move is a resize or cold migration to start: the action and migration
+// type it records, the flavors, the instance's new system metadata and
+// where the scheduler may look.
+type move struct {
+	method, action, migrationType string
+	from, to                      objects.Flavor
+	sysmeta                       map[string]string
+	allowSameHost                 bool
+	host                          string // the destination asked for ("": the scheduler's choice)
+}
+
+// startMove puts the instance in resize_prep with an action and a
+// pre-migrating migration, keeps both flavors and the vm_state to return
+// to, and casts migrate_server to the conductor. On an error nothing of
+// it stays.
+func (a *API) startMove(r *http.Request, c caller, mc MoveConductor, in objects.Instance, mv move) error {
+	vms := []string{objects.VMActive, objects.VMStopped}
+	in, err := a.transition(r, c, in, mv.method, mv.action, vms, []string{""}, objects.TaskResizePrep)
+	if err != nil {
+		return err
+	}
 	mig, err := a.store.CreateMigration(r.Context(), objects.Migration{
-		SourceCompute: in.Host, SourceNode: in.Node, OldInstanceTypeID: cur.ID, NewInstanceTypeID: nf.ID,
-		InstanceUUID: in.UUID, Status: objects.MigrationPreMigrating, MigrationType: objects.MigrationResize,
+		SourceCompute: in.Host, SourceNode: in.Node, OldInstanceTypeID: mv.from.ID, NewInstanceTypeID: mv.to.ID,
+		InstanceUUID: in.UUID, Status: objects.MigrationPreMigrating, MigrationType: mv.migrationType,
 		UserID: c.UserID, ProjectID: c.ProjectID,
 	})
 	if err != nil {
 		a.clearTask(r, in.UUID)
-		writeErr(w, r, err)
-		return
+		return err
 	}
-	sys := withDiskConfig(in.SystemMetadata, dc)
+	sys := maps.Clone(mv.sysmeta)
+	if sys == nil {
+		sys = map[string]string{}
+	}
 	sys["old_vm_state"] = in.VMState
-	if in, err = a.store.UpdateInstanceMove(r.Context(), in.UUID, store.MoveUpdate{OldFlavor: &cur, NewFlavor: &nf,
+	from, to := mv.from, mv.to
+	if in, err = a.store.UpdateInstanceMove(r.Context(), in.UUID, store.MoveUpdate{OldFlavor: &from, NewFlavor: &to,
 		InstanceUpdate: store.InstanceUpdate{SystemMetadata: sys}}); err != nil {
 		a.failMigration(r, mig)
 		a.clearTask(r, in.UUID)
-		writeErr(w, r, err)
-		return
+		return err
 	}
 	props := map[string]string{}
 	for k, v := range in.SystemMetadata {
@@ -481,15 +508,13 @@ func (a *API) resizeServer(w http.ResponseWriter, r *http.Request, c caller, arg
 			props[p] = v
 		}
 	}
-	allowSame := a.set.AllowResizeToSameHost
-	if err := mc.MigrateServer(rpcCtx(r), conductorapi.MigrateServer{Instance: in, Migration: mig, NewFlavor: nf, OldFlavor: cur,
-		AllowSameHost: allowSame, ImageProperties: props, CleanShutdown: true, RequestID: requestID(r)}); err != nil {
+	if err := mc.MigrateServer(rpcCtx(r), conductorapi.MigrateServer{Instance: in, Migration: mig, NewFlavor: to, OldFlavor: from,
+		AllowSameHost: mv.allowSameHost, Host: mv.host, ImageProperties: props, CleanShutdown: true, RequestID: requestID(r)}); err != nil {
 		a.failMigration(r, mig)
 		a.clearTask(r, in.UUID)
-		writeErr(w, r, fault.Wrap(err, fault.Unavailable, "The resize could not be requested: the conductor is not reachable; try again later."))
-		return
+		return fault.Wrap(err, fault.Unavailable, "The %s could not be requested: the conductor is not reachable; try again later.", mv.method)
 	}
-	w.WriteHeader(http.StatusAccepted)
+	return nil
 }
 
 // checkResizeQuota is nova's resize quota check: a bigger flavor must fit
@@ -541,7 +566,11 @@ func (a *API) resizeArgs(r *http.Request, in objects.Instance) (computeapi.Resiz
 	if err != nil {
 		return computeapi.ResizeArgs{}, err
 	}
-	args := computeapi.ResizeArgs{Instance: in, Migration: mig, NewFlavor: in.Flavor, OldFlavor: in.Flavor}
+	bdms, err := a.store.BlockDeviceMappings(r.Context(), []string{in.UUID})
+	if err != nil {
+		return computeapi.ResizeArgs{}, err
+	}
+	args := computeapi.ResizeArgs{Instance: in, Migration: mig, NewFlavor: in.Flavor, OldFlavor: in.Flavor, BDMs: bdms[in.UUID]}
 	if old != nil {
 		args.OldFlavor = *old
 	}

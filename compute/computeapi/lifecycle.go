@@ -55,6 +55,10 @@ type ResizeArgs struct {
 	NewFlavor     objects.Flavor    `json:"new_flavor"`
 	OldFlavor     objects.Flavor    `json:"old_flavor"`
 	CleanShutdown bool              `json:"clean_shutdown"`
+	// BDMs are the instance's mappings: a guest defined on another host
+	// than its source gets its volumes from them, and their Cinder
+	// attachments follow it.
+	BDMs []objects.BlockDeviceMapping `json:"bdms,omitempty"`
 }
 
 // ShelveInstanceArgs are the arguments of shelve_instance and

@@ -67,11 +67,11 @@ func (m *Manager) scheduleResize(ctx context.Context, a conductorapi.MigrateServ
 	in, mig, f := a.Instance, a.Migration, a.NewFlavor
 	mc, err := m.moves()
 	if err != nil {
-		m.failMove(ctx, in, mig, "Resize failed: "+fault.MessageOf(err), err)
+		m.failMove(ctx, in, mig, moveName(mig)+" failed: "+fault.MessageOf(err), err)
 		return err
 	}
 	if err := mc.MoveClaim(ctx, in.UUID, mig.UUID); err != nil && fault.KindOf(err) != fault.NotFound {
-		m.failMove(ctx, in, mig, "Resize failed: "+fault.MessageOf(err), err)
+		m.failMove(ctx, in, mig, moveName(mig)+" failed: "+fault.MessageOf(err), err)
 		return err
 	}
 	spec := schedulerapi.RequestSpec{
@@ -82,6 +82,7 @@ func (m *Manager) scheduleResize(ctx context.Context, a conductorapi.MigrateServ
 	if !a.AllowSameHost {
 		spec.IgnoreHosts = []string{in.Host}
 	}
+	spec.RequestedHost = a.Host
 	sels, err := m.scheduler.SelectDestinations(ctx, spec)
 	if err == nil && len(sels) == 0 {
 		err = fault.New(fault.Internal, "the scheduler returned no destination for the instance")
@@ -103,16 +104,27 @@ func (m *Manager) scheduleResize(ctx context.Context, a conductorapi.MigrateServ
 		if !ok {
 			err = fault.New(fault.Unavailable, "the conductor cannot reach compute hosts for a resize")
 		} else {
-			err = compute.PrepResize(ctx, sel.ServiceHost, computeapi.ResizeArgs{Instance: in, Migration: mig,
-				NewFlavor: a.NewFlavor, OldFlavor: a.OldFlavor, CleanShutdown: a.CleanShutdown})
+			var bdms map[string][]objects.BlockDeviceMapping
+			if bdms, err = m.store.BlockDeviceMappings(ctx, []string{in.UUID}); err == nil {
+				err = compute.PrepResize(ctx, sel.ServiceHost, computeapi.ResizeArgs{Instance: in, Migration: mig,
+					NewFlavor: a.NewFlavor, OldFlavor: a.OldFlavor, CleanShutdown: a.CleanShutdown, BDMs: bdms[in.UUID]})
+			}
 		}
 	}
 	if err != nil {
 		m.revertClaims(ctx, mc, in.UUID, a.Migration.UUID)
-		m.failMove(ctx, in, a.Migration, fmt.Sprintf("Resize of instance %s could not be sent to host %s: %s", in.UUID, sel.ServiceHost, fault.MessageOf(err)), err)
+		m.failMove(ctx, in, a.Migration, fmt.Sprintf("%s of instance %s could not be sent to host %s: %s", moveName(a.Migration), in.UUID, sel.ServiceHost, fault.MessageOf(err)), err)
 		return err
 	}
 	return nil
+}
+
+// moveName names a resize or a cold migration in faults.
+func moveName(mig objects.Migration) string {
+	if mig.MigrationType == objects.MigrationMigration {
+		return "Migration"
+	}
+	return "Resize"
 }
 
 func (m *Manager) revertClaims(ctx context.Context, mc MoveClaims, instance, migration string) {

@@ -31,6 +31,9 @@ type MigrateServer struct {
 	NewFlavor     objects.Flavor    `json:"new_flavor"`
 	OldFlavor     objects.Flavor    `json:"old_flavor"`
 	AllowSameHost bool              `json:"allow_same_host"`
+	// Host is the destination an admin asked for (cold migration, 2.56):
+	// the scheduler considers only it, with its filters.
+	Host string `json:"host,omitempty"`
 	// ImageProperties are the instance's image properties for the filters.
 	ImageProperties map[string]string `json:"image_properties,omitempty"`
 	CleanShutdown   bool              `json:"clean_shutdown"`

@@ -57,6 +57,10 @@ func oldVMState(inst objects.Instance) string {
 	return objects.VMActive
 }
 
+// movedFrom reports whether a move's other host (its source, or its
+// destination for a revert) is another host than here.
+func movedFrom(other, here string) bool { return other != "" && other != here }
+
 func (m *Manager) resizer() (virt.Resizer, error) {
 	rs, ok := m.driver.(virt.Resizer)
 	if !ok {
@@ -192,7 +196,12 @@ func (m *Manager) finish(ctx context.Context, a computeapi.ResizeArgs) error {
 	if err != nil {
 		return err
 	}
-	if err := rs.FinishMigration(ctx, specWithFlavor(a.Instance, a.NewFlavor, nics), powerOn); err != nil {
+	spec := specWithFlavor(a.Instance, a.NewFlavor, nics)
+	moved := movedFrom(a.Migration.SourceCompute, m.cfg.Host)
+	if moved { // no definition here: the volumes come from the mappings
+		spec.Volumes = volumeSpecs(a.BDMs)
+	}
+	if err := rs.FinishMigration(ctx, spec, powerOn); err != nil {
 		// Back to the revert point and the old definition before the
 		// instance returns to its old flavor (failResize).
 		dctx, cancel := detached(ctx)
@@ -201,6 +210,9 @@ func (m *Manager) finish(ctx context.Context, a computeapi.ResizeArgs) error {
 		}
 		cancel()
 		return err
+	}
+	if moved {
+		m.moveAttachmentsHere(ctx, a.Instance, a.BDMs)
 	}
 	m.setMigration(ctx, a.Migration, objects.MigrationFinished)
 	power, perr := m.powerState(ctx, uuid)
@@ -226,7 +238,15 @@ func (m *Manager) failResize(ctx context.Context, a computeapi.ResizeArgs, cause
 	defer cancel()
 	old := oldVMState(a.Instance)
 	power := objects.PowerNoState
-	if p, err := m.powerState(dctx, uuid); err == nil {
+	if movedFrom(a.Migration.SourceCompute, m.cfg.Host) {
+		// This is the destination: what was defined here goes (the disks
+		// stay); the guest's definition is on the source, stopped if the
+		// move got that far.
+		if err := m.driver.Destroy(dctx, uuid, virt.DestroyOptions{KeepDisks: true}); err != nil {
+			m.log.ErrorContext(ctx, "compute: could not undefine the guest of a failed move here", "instance", uuid, "error", err)
+		}
+		power = objects.PowerShutdown
+	} else if p, err := m.powerState(dctx, uuid); err == nil {
 		power = p
 	}
 	if old == objects.VMActive && power != objects.PowerRunning && power != objects.PowerNoState {
@@ -284,6 +304,13 @@ func (m *Manager) confirm(ctx context.Context, a computeapi.ResizeArgs) error {
 	rs, err := m.resizer()
 	if err != nil {
 		return err
+	}
+	if movedFrom(a.Migration.DestCompute, m.cfg.Host) {
+		// The guest runs on the destination now: its old definition here
+		// goes, its shared disks stay (nova's _cleanup_resize).
+		if err := m.driver.Destroy(ctx, uuid, virt.DestroyOptions{KeepDisks: true}); err != nil {
+			return err
+		}
 	}
 	if err := rs.ConfirmMigration(ctx, uuid); err != nil {
 		return err
@@ -373,6 +400,9 @@ func (m *Manager) finishRevert(ctx context.Context, a computeapi.ResizeArgs) err
 	}
 	if err := rs.FinishRevertMigration(ctx, specWithFlavor(a.Instance, a.OldFlavor, nics), old != objects.VMStopped); err != nil {
 		return err
+	}
+	if movedFrom(a.Migration.DestCompute, m.cfg.Host) {
+		m.moveAttachmentsHere(ctx, a.Instance, a.BDMs)
 	}
 	m.claims(ctx, conductorapi.ClaimsRevert, uuid, a.Migration.UUID)
 	m.setMigration(ctx, a.Migration, objects.MigrationReverted)

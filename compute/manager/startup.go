@@ -3,6 +3,7 @@ package manager
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/gostack/gostack/compute/conductorapi"
 	"github.com/gostack/gostack/compute/objects"
@@ -62,11 +63,18 @@ func (m *Manager) cleanupForeignGuest(ctx context.Context, g virt.InstanceInfo) 
 	case inst.Deleted() && (inst.Host == m.cfg.Host || inst.Host == ""):
 		m.log.InfoContext(ctx, "compute: destroying the guest of an instance deleted while nova-compute was down", "instance", g.UUID, "domain", g.Name)
 		m.destroyQuietly(ctx, g.UUID, virt.DestroyOptions{})
-	case !inst.Deleted() && inst.Host != "" && inst.Host != m.cfg.Host:
+	case !inst.Deleted() && inst.Host != "" && inst.Host != m.cfg.Host && !midResize(inst):
 		// Evacuated: its shared RBD disks are in use on the new host.
 		m.log.InfoContext(ctx, "compute: undefining the guest of an instance now on another host", "instance", g.UUID, "host", inst.Host)
 		m.destroyQuietly(ctx, g.UUID, virt.DestroyOptions{KeepDisks: true})
 	}
+}
+
+// midResize reports whether an instance is being resized or cold-migrated
+// (or waits in VERIFY_RESIZE): its source host keeps the guest's
+// definition for a revert until the move is confirmed.
+func midResize(inst objects.Instance) bool {
+	return inst.VMState == objects.VMResized || strings.HasPrefix(inst.TaskState, "resize_")
 }
 
 // initInstance settles one instance of the host at start (nova's

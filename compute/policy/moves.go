@@ -10,6 +10,7 @@ func moveRules() []policy.Rule {
 	add := func(name, check, op string) {
 		rules = append(rules, policy.Rule{Name: name, Check: check, ScopeTypes: []string{"project"}, Operations: ops(op)})
 	}
+	add("os_compute_api:os-migrate-server:migrate", Admin, "POST /servers/{server_id}/action (migrate)")
 	add("os_compute_api:os-migrate-server:migrate_live", Admin, "POST /servers/{server_id}/action (os-migrateLive)")
 	add("os_compute_api:os-evacuate", Admin, "POST /servers/{server_id}/action (evacuate)")
 	add("os_compute_api:servers:migrations:delete", Admin, "DELETE /servers/{server_id}/migrations/{migration_id}")

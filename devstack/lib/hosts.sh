@@ -20,6 +20,8 @@ HOSTS=${HOSTS:-1}
 HOSTS_NET=${HOSTS_NET:-10.250.0}
 HOSTS_BRIDGE=${HOSTS_BRIDGE:-gsbr0}
 HOSTS_PREFIX=${HOSTS_PREFIX:-gs}
+# The availability zone (and aggregate) the namespace hosts form.
+HOSTS_ZONE=${HOSTS_ZONE:-ha}
 # nova's [DEFAULT] instances_path: the same path on every host, each host's
 # own directory behind it (bind-mounted in the host's mount namespace), as
 # on real hosts with local instance directories.
@@ -274,6 +276,37 @@ hosts_up() {
     host_libvirt_up "$i"
   done
   log "hosts: $HOSTS compute hosts on $HOSTS_BRIDGE ($HOSTS_NET.0/24)"
+}
+
+# hosts_zone_up: the namespace hosts form the availability zone HOSTS_ZONE
+# (an aggregate of that name) and are enabled. They register disabled, so
+# no guest lands on them before they are in the zone; nova.conf's
+# default_schedule_zone then keeps the guests of requests without a zone
+# on the main host (zone nova, whose consoles and network the other tests
+# use), while guests booted in the zone are placed, cold-migrated,
+# evacuated and spread (anti-affinity) between the namespace hosts by the
+# scheduler. Idempotent: only what is missing is done.
+hosts_zone_up() {
+  [ "$HOSTS" -ge 2 ] || return 0
+  (
+    set -e
+    # shellcheck disable=SC1091
+    source "$REPO_DIR/openrc"
+    local i name members services
+    for ((i = 0; i < 120; i++)); do
+      services=$(openstack compute service list --service nova-compute -f value -c Host -c Status)
+      [ "$(grep -c "^${HOSTS_PREFIX}h" <<<"$services")" -ge "$HOSTS" ] && break
+      sleep 0.5
+    done
+    members=$(openstack aggregate show "$HOSTS_ZONE" -f value -c hosts 2>/dev/null) ||
+      { openstack aggregate create --zone "$HOSTS_ZONE" "$HOSTS_ZONE" >/dev/null; members=""; }
+    for ((i = 1; i <= HOSTS; i++)); do
+      name=$(host_name "$i")
+      grep -qw "$name" <<<"$members" || openstack aggregate add host "$HOSTS_ZONE" "$name" >/dev/null
+      grep -q "^$name enabled" <<<"$services" || openstack compute service set --enable "$name" nova-compute
+    done
+  ) >>"$LOG_DIR/hosts.log" 2>&1 || die "hosts: could not put the namespace hosts in zone $HOSTS_ZONE (log: $LOG_DIR/hosts.log)"
+  log "hosts: zone $HOSTS_ZONE holds $(for ((i = 1; i <= HOSTS; i++)); do printf '%s ' "$(host_name "$i")"; done)"
 }
 
 # hosts_stop: the hosts' libvirtd and virtlogd (by recorded pid), then the

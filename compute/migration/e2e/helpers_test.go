@@ -14,10 +14,12 @@ import (
 	"github.com/gostack/gostack/services/testenv"
 )
 
-// The namespace hosts of `make dev HOSTS=2`.
+// The namespace hosts of `make dev HOSTS=2` and the availability zone
+// they form (devstack/lib/hosts.sh hosts_zone_up).
 const (
 	hostA = "gsh1"
 	hostB = "gsh2"
+	zone  = "ha"
 )
 
 // microversion for every call: live migration with a host (2.30), the
@@ -92,12 +94,12 @@ func newFixture(t testing.TB, name string, ramMB int) fixture {
 }
 
 // bootOn boots a server on the network private on host (an admin's
-// forced host nova:HOST) and waits for ACTIVE.
+// forced host ha:HOST) and waits for ACTIVE.
 func bootOn(t testing.TB, f fixture, host, name string) string {
 	t.Helper()
 	admin := osc(t)
 	srv := admin.JSON("server", "create", "--image", f.image, "--flavor", f.flavor, "--network", "private",
-		"--availability-zone", "nova:"+host, "--wait", name)
+		"--availability-zone", zone+":"+host, "--wait", name)
 	id := srv["id"].(string)
 	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", id) })
 	if srv["status"] != "ACTIVE" || srv["OS-EXT-SRV-ATTR:host"] != host {

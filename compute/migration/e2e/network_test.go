@@ -52,7 +52,7 @@ func TestLiveMigrationKeepsNetwork(t *testing.T) {
 
 	srv := admin.JSON("server", "create", "--image", f.image, "--flavor", f.flavor, "--network", "private",
 		"--security-group", sgID, "--config-drive", "true", "--user-data", testenv.GuestUserData(t, gateway),
-		"--availability-zone", "nova:"+hostA, "--wait", name)
+		"--availability-zone", zone+":"+hostA, "--wait", name)
 	id := srv["id"].(string)
 	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", id) })
 	if srv["status"] != "ACTIVE" || srv["OS-EXT-SRV-ATTR:host"] != hostA {

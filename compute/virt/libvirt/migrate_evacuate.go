@@ -34,6 +34,21 @@ func (d *Driver) SpawnOnSharedStorage(ctx context.Context, spec virt.InstanceSpe
 				"The root disk %s of instance %s is not in the shared pool; the instance cannot be rebuilt on shared storage.", root, spec.UUID)
 		}
 	}
+	if err := d.defineHere(ctx, spec, true); err != nil {
+		return err
+	}
+	d.log.InfoContext(ctx, "instance rebuilt on shared storage", "instance", spec.UUID, "domain", spec.Name,
+		"total_ms", time.Since(start).Milliseconds())
+	return nil
+}
+
+// defineHere defines (and, when powerOn, starts) a guest whose disks are
+// already in the pool on a host that has no definition of it: the
+// destination of an evacuation or of a cold migration or resize to
+// another host. Its bridges are plugged, a leftover definition is
+// replaced, and a guest that does not start is undefined again. The
+// caller holds the instance's lock.
+func (d *Driver) defineHere(ctx context.Context, spec virt.InstanceSpec, powerOn bool) error {
 	if err := plugVIFs(ctx, spec.Interfaces); err != nil {
 		return err
 	}
@@ -80,6 +95,9 @@ func (d *Driver) SpawnOnSharedStorage(ctx context.Context, spec virt.InstanceSpe
 		return fault.Wrap(err, fault.Internal, "The hypervisor refused the definition of instance %s.", spec.UUID)
 	}
 	defer dom.Free()
+	if !powerOn {
+		return nil
+	}
 	if err := dom.Create(); err != nil {
 		d.dropIfLost(c, err)
 		if uerr := d.undefine(c, spec.UUID); uerr != nil {
@@ -87,7 +105,5 @@ func (d *Driver) SpawnOnSharedStorage(ctx context.Context, spec virt.InstanceSpe
 		}
 		return fault.Wrap(err, fault.Internal, "The hypervisor could not start instance %s.", spec.UUID)
 	}
-	d.log.InfoContext(ctx, "instance rebuilt on shared storage", "instance", spec.UUID, "domain", spec.Name,
-		"total_ms", time.Since(start).Milliseconds())
 	return nil
 }

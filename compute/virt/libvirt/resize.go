@@ -160,6 +160,12 @@ func (d *Driver) redefineWith(ctx context.Context, spec virt.InstanceSpec, bootD
 		}
 		return err
 	})
+	if fault.KindOf(err) == fault.NotFound && bootDisk == "" {
+		// No definition on this host: the guest comes from another one
+		// (a cold migration or resize to here, or its revert). Its disks
+		// are in the pool; its volumes come from spec.
+		return d.defineHere(ctx, spec, powerOn)
+	}
 	if err != nil {
 		return err
 	}
