@@ -240,6 +240,7 @@ func (a *API) routes(r chi.Router) {
 	a.liveMigrationRoutes(r)
 	a.migrationRoutes(r)
 	a.volumeRoutes(r)
+	a.interfaceRoutes(r)
 	a.volumeProxyRoutes(r)
 	a.secGroupProxyRoutes(r)
 	a.serverGroupRoutes(r)

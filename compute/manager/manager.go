@@ -62,6 +62,7 @@ func (m *Manager) Register(srv *rpc.Server) {
 	srv.Register(computeapi.MethodAttachVolume, rpc.Handle(m.attachVolume))
 	srv.Register(computeapi.MethodDetachVolume, rpc.Handle(m.detachVolume))
 	srv.Register(computeapi.MethodExternalInstanceEvent, rpc.Handle(m.externalInstanceEvent))
+	m.registerInterfaces(srv)
 	m.registerLive(srv)
 }
 

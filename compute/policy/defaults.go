@@ -135,6 +135,7 @@ func Defaults() []policy.Rule {
 	rules = append(rules, volumeProxyRules()...)
 	rules = append(rules, secGroupProxyRules()...)
 	rules = append(rules, moveRules()...)
+	rules = append(rules, interfaceRules()...)
 	return rules
 }
 

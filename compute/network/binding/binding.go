@@ -47,6 +47,7 @@ func (s *Service) Register(srv *rpc.Server) {
 	srv.Register(rpcapi.MethodGetHostPorts, rpc.Handle(func(ctx context.Context, a rpcapi.HostArgs) ([]rpcapi.VIF, error) {
 		return s.GetHostPorts(ctx, a.Host)
 	}))
+	s.registerInterfaces(srv)
 }
 
 // AllocateForInstance creates a port per network request (or adopts an
