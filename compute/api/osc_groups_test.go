@@ -27,16 +27,26 @@ func TestOpenStackClientServerGroupsAndAggregates(t *testing.T) {
 	if err := json.Unmarshal([]byte(admin.Run("compute", "service", "list", "--service", "nova-compute", "-f", "json")), &svcs); err != nil {
 		t.Fatal(err)
 	}
-	var hosts []string
+	// The hosts up and enabled, by zone: the test's own zone takes one of
+	// the default zone's; the spread needs a zone of two (the namespace
+	// hosts' zone ha with `make dev HOSTS=2`).
+	byZone := map[string][]string{}
 	for _, s := range svcs {
 		if s["State"] == "up" && s["Status"] == "enabled" {
-			hosts = append(hosts, s["Host"].(string))
+			h, z := s["Host"].(string), s["Zone"].(string)
+			byZone[z] = append(byZone[z], h)
 		}
 	}
-	if len(hosts) == 0 {
-		t.Fatalf("no nova-compute host is up: %v", svcs)
+	if len(byZone["nova"]) == 0 {
+		t.Fatalf("no nova-compute host of zone nova is up: %v", svcs)
 	}
-	one := hosts[0]
+	one := byZone["nova"][0]
+	spreadZone := ""
+	for z, hs := range byZone {
+		if len(hs) >= 2 {
+			spreadZone = z
+		}
+	}
 
 	admin.Run("flavor", "create", "--ram", "128", "--disk", "1", "--vcpus", "1", flavor)
 	t.Cleanup(func() { admin.Quietly("flavor", "delete", flavor) })
@@ -115,18 +125,28 @@ func TestOpenStackClientServerGroupsAndAggregates(t *testing.T) {
 	}
 
 	// Where there are two hosts, the members land on different ones.
-	if len(hosts) >= 2 {
+	if spreadZone != "" {
 		spread := user.JSON("server", "group", "create", "--policy", "anti-affinity", "osc-spread-"+sfx)
 		spreadID := spread["id"].(string)
 		t.Cleanup(func() { user.Quietly("server", "group", "delete", spreadID) })
-		s1 := boot("osc-spread1-"+sfx, spreadID, "", true)
-		s2 := boot("osc-spread2-"+sfx, spreadID, "", true)
+		s1 := boot("osc-spread1-"+sfx, spreadID, spreadZone, true)
+		s2 := boot("osc-spread2-"+sfx, spreadID, spreadZone, true)
 		h1, h2 := hostOf(s1["id"].(string)), hostOf(s2["id"].(string))
 		if s1["status"] != "ACTIVE" || s2["status"] != "ACTIVE" || h1 == "" || h1 == h2 {
-			t.Errorf("anti-affinity members on %d hosts: %v on %q, %v on %q", len(hosts), s1["status"], h1, s2["status"], h2)
+			t.Errorf("anti-affinity members in zone %s %v: %v on %q, %v on %q", spreadZone, byZone[spreadZone], s1["status"], h1, s2["status"], h2)
+		}
+		if len(byZone[spreadZone]) == 2 { // a third member finds no host
+			s3 := boot("osc-spread3-"+sfx, spreadID, spreadZone, false)
+			poll(t, "the third anti-affinity member in ERROR", 2*time.Minute, func() bool {
+				shown = user.JSON("server", "show", s3["id"].(string))
+				return shown["status"] == "ERROR" || shown["status"] == "ACTIVE"
+			})
+			if shown["status"] != "ERROR" {
+				t.Errorf("a third anti-affinity member on two hosts: %v on %v", shown["status"], shown["OS-EXT-SRV-ATTR:host"])
+			}
 		}
 	} else {
-		t.Logf("one compute host (%s): the two-host anti-affinity placement is covered by scheduler/manager's tests", one)
+		t.Logf("no zone has two compute hosts (%v): the two-host anti-affinity placement is covered by scheduler/manager's tests", byZone)
 	}
 
 	// Affinity: both members run, on one host.
