@@ -24,13 +24,14 @@ func domainTarget(r *http.Request) (policy.Target, error) {
 }
 
 // listDomains is GET /v3/domains (api-ref identity "List domains"),
-// filtered by name and enabled.
+// filtered by name and enabled, and inexactly (name__contains) by name.
 func (a *API) listDomains(w http.ResponseWriter, r *http.Request, _ *tokenInfo) error {
 	q := httpapi.QueryOf(r)
 	ds, err := a.store.ListDomains(r.Context(), store.DomainFilter{Name: q.Get("name"), Enabled: boolQuery(q, "enabled")})
 	if err != nil {
 		return err
 	}
+	ds = filterInexact(ds, inexactFilters(q, "name"), func(d store.Domain, _ string) (string, bool) { return d.Name, true })
 	httpapi.WriteJSON(w, r, http.StatusOK, domainsView(r, ds))
 	return nil
 }

@@ -45,13 +45,20 @@ func (a *API) membershipTarget(r *http.Request) (policy.Target, error) {
 	return policy.Target{"target.group": orEmptyMap(g), "target.user": orEmptyMap(u)}, nil
 }
 
-// listGroups is GET /v3/groups, filtered by name and domain_id.
+// listGroups is GET /v3/groups, filtered by name and domain_id, exactly
+// or inexactly (name__contains).
 func (a *API) listGroups(w http.ResponseWriter, r *http.Request, _ *tokenInfo) error {
 	q := httpapi.QueryOf(r)
 	gs, err := a.store.ListGroups(r.Context(), store.GroupFilter{Name: q.Get("name"), DomainID: q.Get("domain_id")})
 	if err != nil {
 		return err
 	}
+	gs = filterInexact(gs, inexactFilters(q, "name", "domain_id"), func(g store.Group, attr string) (string, bool) {
+		if attr == "name" {
+			return g.Name, true
+		}
+		return g.DomainID, true
+	})
 	httpapi.WriteJSON(w, r, http.StatusOK, groupsView(r, gs))
 	return nil
 }

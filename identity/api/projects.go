@@ -52,8 +52,9 @@ func defaultDomainFor(c *tokenInfo) string {
 }
 
 // listProjects is GET /v3/projects (api-ref identity "List projects"),
-// filtered by name, domain_id, parent_id, enabled, is_domain, tags and
-// tags-any.
+// filtered by name, domain_id, parent_id, enabled, is_domain, tags,
+// tags-any, not-tags and not-tags-any, and inexactly (name__contains) by
+// name, domain_id and parent_id.
 func (a *API) listProjects(w http.ResponseWriter, r *http.Request, _ *tokenInfo) error {
 	q := httpapi.QueryOf(r)
 	if b := boolQuery(q, "is_domain"); b != nil && *b {
@@ -67,10 +68,25 @@ func (a *API) listProjects(w http.ResponseWriter, r *http.Request, _ *tokenInfo)
 	if t := q.Get("tags-any"); t != "" {
 		f.TagsAny = splitComma(t)
 	}
+	if t := q.Get("not-tags"); t != "" {
+		f.NotTags = splitComma(t)
+	}
+	if t := q.Get("not-tags-any"); t != "" {
+		f.NotTagsAny = splitComma(t)
+	}
 	ps, err := a.store.ListProjects(r.Context(), f)
 	if err != nil {
 		return err
 	}
+	ps = filterInexact(ps, inexactFilters(q, "name", "domain_id", "parent_id"), func(p store.Project, attr string) (string, bool) {
+		switch attr {
+		case "name":
+			return p.Name, true
+		case "domain_id":
+			return p.DomainID, true
+		}
+		return p.Parent(), true
+	})
 	httpapi.WriteJSON(w, r, http.StatusOK, projectsView(r, ps))
 	return nil
 }

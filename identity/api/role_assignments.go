@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -35,13 +36,24 @@ func includeSubtree(r *http.Request) bool {
 // list_role_assignments_for_tree: the project of scope.project.id (which
 // must exist: keystone's get_project answers 404 before enforcing) and its
 // domain as target.domain_id. Without scope.project.id the target is empty
-// and the handler answers 400 once the caller passed the rule.
+// and the handler answers 400 once the caller passed the rule. A domain
+// is a project to keystone (one acting as a domain, without a domain of
+// its own): scope.project.id may name one, and its tree is every project
+// of the domain.
 func (a *API) assignmentTreeTarget(r *http.Request) (policy.Target, error) {
 	id := httpapi.QueryOf(r).Get("scope.project.id")
 	if id == "" {
 		return policy.Target{}, nil
 	}
 	p, err := a.store.GetProject(r.Context(), id)
+	if errors.Is(err, fault.Of(fault.NotFound)) {
+		if d, derr := a.store.GetDomain(r.Context(), id); derr == nil {
+			return policy.Target{
+				"target.project":   map[string]any{"id": d.ID, "domain_id": nil, "name": d.Name, "parent_id": nil},
+				"target.domain_id": nil,
+			}, nil
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +113,7 @@ func (a *API) listRoleAssignments(w http.ResponseWriter, r *http.Request, _ *tok
 	if projectID != "" {
 		projects = map[string]bool{projectID: true}
 		if subtree {
-			below, err := a.store.ProjectSubtree(ctx, projectID)
+			below, err := a.subtree(ctx, projectID)
 			if err != nil {
 				return err
 			}
@@ -151,6 +163,27 @@ func (a *API) listRoleAssignments(w http.ResponseWriter, r *http.Request, _ *tok
 	}
 	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"role_assignments": out, "links": listLinks(r)})
 	return nil
+}
+
+// subtree is the ids of the projects below the project id, or of every
+// project of the domain id when id names a domain (keystone's
+// list_projects_in_subtree of a project acting as a domain).
+func (a *API) subtree(ctx context.Context, id string) ([]string, error) {
+	if _, err := a.store.GetProject(ctx, id); !errors.Is(err, fault.Of(fault.NotFound)) {
+		return a.store.ProjectSubtree(ctx, id)
+	}
+	if _, err := a.store.GetDomain(ctx, id); err != nil {
+		return nil, nil
+	}
+	ps, err := a.store.ListProjects(ctx, store.ProjectFilter{DomainID: id})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	return ids, nil
 }
 
 // expand computes effective assignments as keystone's

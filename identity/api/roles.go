@@ -34,7 +34,7 @@ func (a *API) roleRule(c *tokenInfo, global, domain, domainID string) error {
 }
 
 // listRoles is GET /v3/roles: global roles, or a domain's with domain_id;
-// filtered by name.
+// filtered by name, exactly or inexactly (name__contains).
 func (a *API) listRoles(w http.ResponseWriter, r *http.Request, c *tokenInfo) error {
 	q := httpapi.QueryOf(r)
 	if err := a.roleRule(c, "identity:list_roles", "identity:list_domain_roles", q.Get("domain_id")); err != nil {
@@ -44,6 +44,12 @@ func (a *API) listRoles(w http.ResponseWriter, r *http.Request, c *tokenInfo) er
 	if err != nil {
 		return err
 	}
+	rs = filterInexact(rs, inexactFilters(q, "name", "domain_id"), func(ro store.Role, attr string) (string, bool) {
+		if attr == "name" {
+			return ro.Name, true
+		}
+		return nonEmpty(ro.DomainID)
+	})
 	httpapi.WriteJSON(w, r, http.StatusOK, rolesView(r, rs))
 	return nil
 }

@@ -47,13 +47,20 @@ func (a *API) hashPassword(pw string) (string, error) {
 }
 
 // listUsers is GET /v3/users (api-ref identity "List users"), filtered by
-// name, domain_id and enabled.
+// name, domain_id and enabled, and inexactly (name__contains) by name and
+// domain_id.
 func (a *API) listUsers(w http.ResponseWriter, r *http.Request, _ *tokenInfo) error {
 	q := httpapi.QueryOf(r)
 	us, err := a.store.ListUsers(r.Context(), store.UserFilter{Name: q.Get("name"), DomainID: q.Get("domain_id"), Enabled: boolQuery(q, "enabled")})
 	if err != nil {
 		return err
 	}
+	us = filterInexact(us, inexactFilters(q, "name", "domain_id"), func(u store.User, attr string) (string, bool) {
+		if attr == "name" {
+			return u.Name, true
+		}
+		return u.DomainID, true
+	})
 	httpapi.WriteJSON(w, r, http.StatusOK, usersView(r, us))
 	return nil
 }

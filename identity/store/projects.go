@@ -41,6 +41,9 @@ type ProjectFilter struct {
 	IDs      []string // when non-nil, only these ids
 	Tags     []string // all of them
 	TagsAny  []string // any of them
+
+	NotTags    []string // not all of them
+	NotTagsAny []string // none of them
 }
 
 // ProjectPatch changes a project; nil fields are left alone.
@@ -161,6 +164,12 @@ func (s *Store) ListProjects(ctx context.Context, f ProjectFilter) ([]Project, e
 	}
 	if len(f.TagsAny) > 0 {
 		w.add("tags && ?", f.TagsAny)
+	}
+	if len(f.NotTags) > 0 {
+		w.add("NOT tags @> ?", f.NotTags)
+	}
+	if len(f.NotTagsAny) > 0 {
+		w.add("NOT tags && ?", f.NotTagsAny)
 	}
 	rows, err := s.pool.Query(ctx, "SELECT "+projectCols+" FROM project"+w.sql()+" ORDER BY name, id", w.args...)
 	if err != nil {
