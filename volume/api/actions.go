@@ -45,6 +45,7 @@ func (a *API) volumeAction(w http.ResponseWriter, r *http.Request) {
 			"os-set_image_metadata":    a.imageMetadataAction("set"),
 			"os-unset_image_metadata":  a.imageMetadataAction("unset"),
 			"os-show_image_metadata":   a.imageMetadataAction("show"),
+			"os-reimage":               a.reimage, // 3.68, reimage.go
 		}[name]
 		if !ok {
 			fail(w, r, fault.New(fault.NotFound, "There is no such action: %s", name))

@@ -19,7 +19,7 @@ import (
 
 // MaxVersion is the highest microversion served: every behaviour up to it
 // is implemented (api-ref/volume lists them).
-var MaxVersion = microversion.V(3, 44)
+var MaxVersion = microversion.V(3, 68)
 
 // Settings are cinder-api's options.
 type Settings struct {

@@ -366,7 +366,7 @@ func TestVersions(t *testing.T) {
 		}
 		_ = json.NewDecoder(resp.Body).Decode(&doc)
 		resp.Body.Close()
-		if len(doc.Versions) != 1 || doc.Versions[0]["version"] != "3.44" || doc.Versions[0]["min_version"] != "3.0" || doc.Versions[0]["id"] != "v3.0" {
+		if len(doc.Versions) != 1 || doc.Versions[0]["version"] != "3.68" || doc.Versions[0]["min_version"] != "3.0" || doc.Versions[0]["id"] != "v3.0" {
 			t.Errorf("%s: %d %v", u, resp.StatusCode, doc)
 		}
 	}

@@ -64,6 +64,7 @@ func (a *API) volumeDetail(r *http.Request, c caller, v store.Volume, atts []sto
 	if mv.AtLeast(3, 21) && c.isAdmin() {
 		out["provider_id"] = nil
 	}
+	addDetail348(out, mv, c, v) // 3.48 - 3.65, views_348.go
 	if a.allowed(c, "volume_extension:volume_host_attribute", v.ProjectID) {
 		var host any
 		if v.Host != "" {
@@ -102,6 +103,9 @@ func (a *API) snapshotViewExt(r *http.Request, c caller, s store.Snapshot, ext b
 	}
 	if microversion.Of(r).AtLeast(3, 41) {
 		out["user_id"] = s.UserID
+	}
+	if microversion.Of(r).AtLeast(3, 65) {
+		out["consumes_quota"] = true
 	}
 	return out
 }

@@ -117,6 +117,7 @@ func (m *Manager) Register(s *rpc.Server) {
 	s.Register(rpcapi.MethodExtendVolume, rpc.Handle(m.extendVolume))
 	s.Register(rpcapi.MethodCopyVolumeToImage, rpc.Handle(m.copyVolumeToImage))
 	s.Register(rpcapi.MethodRetype, rpc.Handle(m.retype))
+	s.Register(rpcapi.MethodReimage, rpc.Handle(m.reimage))
 	s.Register(rpcapi.MethodInitConnection, rpc.Handle(m.initializeConnection))
 	s.Register(rpcapi.MethodTerminateConnection, rpc.Handle(m.terminateConnection))
 	s.Register(rpcapi.MethodPublishCapabilities, rpc.Handle(func(ctx context.Context, _ struct{}) (struct{}, error) {

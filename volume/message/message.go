@@ -28,6 +28,7 @@ var (
 	ActionCreateFromBackend = Field{"008", "create volume from backend storage"}
 	ActionSnapshotCreate    = Field{"009", "create snapshot"}
 	ActionSnapshotDelete    = Field{"010", "delete snapshot"}
+	ActionReimage           = Field{"016", "reimage volume"}
 )
 
 // Details.
@@ -43,14 +44,16 @@ var (
 	DetailDriverFailedCreate     = Field{"012", "Driver failed to create the volume."}
 	DetailSnapshotCreateError    = Field{"013", "Snapshot failed to create."}
 	DetailSnapshotDeleteError    = Field{"016", "Snapshot failed to delete."}
+	DetailVolumeInvalidState     = Field{"027", "Volume status is invalid."}
+	DetailReimageFailed          = Field{"028", "Compute service failed to reimage volume."}
 )
 
 var (
 	actions = index(ActionScheduleAllocate, ActionAttach, ActionCopyVolumeToImage, ActionCopyImageToVolume,
-		ActionExtend, ActionCreateFromBackend, ActionSnapshotCreate, ActionSnapshotDelete)
+		ActionExtend, ActionCreateFromBackend, ActionSnapshotCreate, ActionSnapshotDelete, ActionReimage)
 	details = index(DetailUnknown, DetailDriverNotInitialized, DetailNoBackend, DetailFailedToUpload,
 		DetailQuotaExceed, DetailNotEnoughSpaceForImage, DetailNotifyComputeFailed, DetailDriverFailedExtend, DetailDriverFailedCreate,
-		DetailSnapshotCreateError, DetailSnapshotDeleteError)
+		DetailSnapshotCreateError, DetailSnapshotDeleteError, DetailVolumeInvalidState, DetailReimageFailed)
 )
 
 func index(fs ...Field) map[string]string {

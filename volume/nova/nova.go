@@ -27,6 +27,7 @@ type Event struct {
 	Name       string `json:"name"`
 	ServerUUID string `json:"server_uuid"`
 	Tag        string `json:"tag,omitempty"`
+	Status     string `json:"status,omitempty"` // "" is Nova's completed
 }
 
 // VolumeExtended sends volume-extended for each server the volume is
