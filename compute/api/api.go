@@ -22,8 +22,7 @@ import (
 
 // MaxVersion is the highest microversion served: every change up to it is
 // implemented (see api-ref/compute, groups-aggregates.md for 2.59-2.93).
-// 2.93 (rebuild of volume-backed servers) is not.
-var MaxVersion = microversion.V(2, 92)
+var MaxVersion = microversion.V(2, 93)
 
 // Images reads Glance images for server create, as the caller sees them.
 type Images interface {

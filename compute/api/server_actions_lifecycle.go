@@ -217,12 +217,9 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, c caller, ar
 		writeErr(w, r, err)
 		return
 	}
-	if in.ImageRef == "" {
-		if len(certs) > 0 {
-			writeErr(w, r, trustedCertsForVolumeBoot())
-			return
-		}
-		writeErr(w, r, fault.New(fault.Invalid, "Rebuilding a server booted from volume is not supported yet."))
+	volumeBacked := in.ImageRef == "" // rebuild_volume.go
+	if volumeBacked && len(certs) > 0 {
+		writeErr(w, r, trustedCertsForVolumeBoot())
 		return
 	}
 	var keyData string
@@ -252,7 +249,15 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, c caller, ar
 		writeErr(w, r, err)
 		return
 	}
-	if err := a.checkImageFits(c, img, in.Flavor); err != nil {
+	reimage := false
+	if volumeBacked {
+		if reimage, err = a.volumeBackedRebuild(r, c, in, img); err == nil {
+			err = checkRebuildImage(img, in.Flavor)
+		}
+	} else {
+		err = a.checkImageFits(c, img, in.Flavor)
+	}
+	if err != nil {
 		writeErr(w, r, err)
 		return
 	}
@@ -282,7 +287,10 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, c caller, ar
 			sys[sysMetaTrustedCerts] = c
 		}
 	}
-	u := store.MoveUpdate{ImageRef: &img.ID, InstanceUpdate: store.InstanceUpdate{SystemMetadata: sys, Metadata: meta}}
+	u := store.MoveUpdate{InstanceUpdate: store.InstanceUpdate{SystemMetadata: sys, Metadata: meta}}
+	if !volumeBacked { // a volume-backed server's image is its root volume's, as nova
+		u.ImageRef = &img.ID
+	}
 	if hasName {
 		u.Name = &name
 	}
@@ -310,7 +318,7 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, c caller, ar
 	bdms := bdmMap[in.UUID]
 	if err := a.castOrRevert(r, in, func() error {
 		return sc.RebuildInstance(rpcCtx(r), computeapi.RebuildInstanceArgs{Instance: in, Image: img, OrigImageRef: orig,
-			PreserveEphemeral: preserve, BDMs: bdms, AdminPassword: pass})
+			PreserveEphemeral: preserve, BDMs: bdms, AdminPassword: pass, ReimageBootVolume: reimage})
 	}); err != nil {
 		writeErr(w, r, err)
 		return

@@ -45,6 +45,9 @@ type RebuildInstanceArgs struct {
 	BDMs              []objects.BlockDeviceMapping `json:"bdms,omitempty"`
 	// AdminPassword is never logged.
 	AdminPassword string `json:"admin_password,omitempty"`
+	// ReimageBootVolume (2.93) has Cinder write the image over the root
+	// volume of a volume-backed instance (nova's reimage_boot_volume).
+	ReimageBootVolume bool `json:"reimage_boot_volume,omitempty"`
 }
 
 // ResizeArgs are the arguments of prep_resize, resize_instance,

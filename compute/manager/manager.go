@@ -22,6 +22,7 @@ type Manager struct {
 	volumes   Volumes           // nil: no block storage (SetVolumeAPI)
 	network   Network           // nil: no network service (network.go)
 	live      liveDeps          // live migration, evacuation (live_options.go)
+	events    instanceEvents    // external events waited for (event_waiters.go)
 
 	locks keyedMutex
 }

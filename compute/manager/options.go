@@ -39,6 +39,8 @@ var (
 		"Seconds between reports of the host's resources; 0 means every 60 seconds.")
 	ShutdownTimeout = config.Int("DEFAULT", "shutdown_timeout", 60,
 		"Seconds a guest gets to shut down cleanly on stop before it is powered off.", config.Min(0))
+	ReimageTimeoutPerGB = config.Int("DEFAULT", "reimage_timeout_per_gb", 20,
+		"Seconds per GiB of the image to wait for Cinder's volume-reimaged event when a volume-backed server is rebuilt.", config.Min(1))
 )
 
 // Opts returns nova-compute's own options (the driver's are separate).
@@ -46,7 +48,7 @@ func Opts() []config.Option {
 	return []config.Option{Host, MyIP, ReportInterval, CPUAllocationRatio, RAMAllocationRatio, DiskAllocationRatio,
 		InitialCPUAllocationRatio, InitialRAMAllocationRatio, InitialDiskAllocationRatio,
 		ReservedHostCPUs, ReservedHostMemoryMB, ReservedHostDiskMB, SyncPowerStateInterval,
-		UpdateResourcesInterval, ShutdownTimeout, configdrive.ForceConfigDrive, configdrive.MkisofsCmd}
+		UpdateResourcesInterval, ShutdownTimeout, ReimageTimeoutPerGB, configdrive.ForceConfigDrive, configdrive.MkisofsCmd}
 }
 
 // Config is how the manager runs.
@@ -62,6 +64,7 @@ type Config struct {
 	ResourceReportInterval time.Duration // default 60 s
 	SyncPowerStateInterval time.Duration // <= 0 disables the periodic sync
 	ShutdownTimeout        time.Duration // clean shutdown on stop
+	ReimageTimeoutPerGB    time.Duration // volume-backed rebuild: wait for volume-reimaged; default 20 s
 
 	CPUAllocationRatio  float64
 	RAMAllocationRatio  float64
@@ -94,6 +97,7 @@ func ConfigFrom(conf *config.Config, host string) Config {
 		ResourceReportInterval: res,
 		SyncPowerStateInterval: time.Duration(SyncPowerStateInterval.Get(conf)) * time.Second,
 		ShutdownTimeout:        time.Duration(ShutdownTimeout.Get(conf)) * time.Second,
+		ReimageTimeoutPerGB:    time.Duration(ReimageTimeoutPerGB.Get(conf)) * time.Second,
 		CPUAllocationRatio:     ratio(CPUAllocationRatio.Get(conf), InitialCPUAllocationRatio.Get(conf)),
 		RAMAllocationRatio:     ratio(RAMAllocationRatio.Get(conf), InitialRAMAllocationRatio.Get(conf)),
 		DiskAllocationRatio:    ratio(DiskAllocationRatio.Get(conf), InitialDiskAllocationRatio.Get(conf)),
@@ -113,6 +117,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ResourceReportInterval <= 0 {
 		c.ResourceReportInterval = time.Minute
+	}
+	if c.ReimageTimeoutPerGB <= 0 {
+		c.ReimageTimeoutPerGB = 20 * time.Second
 	}
 	c.CPUAllocationRatio = ratio(c.CPUAllocationRatio, 16)
 	c.RAMAllocationRatio = ratio(c.RAMAllocationRatio, 1.5)

@@ -20,7 +20,9 @@ const (
 // same host. task_state rebuilding -> rebuild_block_device_mapping ->
 // rebuild_spawning -> None; the root disk is made anew from the new image
 // (the API has already recorded it as the instance's image), volumes stay
-// attached. A failure puts the instance in ERROR with a fault, as nova.
+// attached. A volume-backed instance keeps its root volume, which Cinder
+// reimages first when the rebuild asks for it (2.93, rebuild_volume.go).
+// A failure puts the instance in ERROR with a fault, as nova.
 func (m *Manager) rebuildInstance(ctx context.Context, a computeapi.RebuildInstanceArgs) (Empty, error) {
 	ctx, cancel := workContext(ctx, buildTimeout)
 	defer cancel()
@@ -53,6 +55,25 @@ func (m *Manager) rebuild(ctx context.Context, a computeapi.RebuildInstanceArgs)
 	if !ok {
 		return fault.New(fault.Invalid, "The hypervisor of host %s cannot rebuild instances.", m.cfg.Host)
 	}
+	// A volume-backed instance's image is its root volume's: image_ref
+	// stays empty, as nova's.
+	volumeBacked := inst.ImageRef == ""
+	var root objects.BlockDeviceMapping
+	if volumeBacked && a.ReimageBootVolume {
+		// Still rebuilding: a redelivery after the rebuild must not
+		// reimage the volume again.
+		if _, err := m.update(ctx, uuid, conductorapi.Updates{TaskState: ptr(objects.TaskRebuilding)}, objects.TaskRebuilding); err != nil {
+			if fault.KindOf(err) == fault.Conflict {
+				m.log.InfoContext(ctx, "compute: rebuild skipped: the instance is no longer waiting for it", "instance", uuid, "error", err)
+				return nil
+			}
+			return err
+		}
+		var err error
+		if root, err = m.reimageRootVolume(ctx, a); err != nil { // rebuild_volume.go
+			return err
+		}
+	}
 	if _, err := m.update(ctx, uuid, conductorapi.Updates{TaskState: ptr(TaskRebuildBlockDeviceMapping)}, objects.TaskRebuilding); err != nil {
 		if fault.KindOf(err) == fault.Conflict {
 			m.log.InfoContext(ctx, "compute: rebuild skipped: the instance is no longer waiting for it", "instance", uuid, "error", err)
@@ -60,11 +81,19 @@ func (m *Manager) rebuild(ctx context.Context, a computeapi.RebuildInstanceArgs)
 		}
 		return err
 	}
+	if volumeBacked && a.ReimageBootVolume {
+		if err := m.connectRootVolume(ctx, uuid, root); err != nil {
+			return err
+		}
+	}
 	if _, err := m.update(ctx, uuid, conductorapi.Updates{TaskState: ptr(TaskRebuildSpawning)}, TaskRebuildBlockDeviceMapping); err != nil {
 		return err
 	}
-	inst.ImageRef = a.Image.ID
+	if !volumeBacked {
+		inst.ImageRef = a.Image.ID
+	}
 	spec := InstanceSpec(&inst, &a.Image)
+	spec.BootFromVolume = volumeBacked
 	spec.Image.Fetch = m.fetch
 	var err error
 	if spec.Interfaces, err = m.instanceInterfaces(ctx, &inst); err != nil {

@@ -198,6 +198,9 @@ func (m *Manager) externalInstanceEvent(ctx context.Context, a computeapi.Extern
 	defer cancel()
 	for _, inst := range a.Instances {
 		for _, e := range a.Events[inst.UUID] {
+			if m.events.pop(inst.UUID, e) { // a handler waits for it (event_waiters.go)
+				continue
+			}
 			switch e.Name {
 			case "volume-extended":
 				m.extendVolume(ctx, inst, e.Tag)

@@ -67,6 +67,11 @@ func (c *Client) base(ctx context.Context) (string, error) {
 
 // do sends one request and decodes a JSON answer into out (when not nil).
 func (c *Client) do(ctx context.Context, token, method, path string, in, out any) error {
+	return c.doAt(ctx, token, Microversion, method, path, in, out)
+}
+
+// doAt is do at microversion mv.
+func (c *Client) doAt(ctx context.Context, token, mv, method, path string, in, out any) error {
 	base, err := c.base(ctx)
 	if err != nil {
 		return err
@@ -80,7 +85,7 @@ func (c *Client) do(ctx context.Context, token, method, path string, in, out any
 	if token == "" {
 		token = svc
 	}
-	return jsonclient.Service{Name: "block storage service", MaxBody: 4 << 20, ErrorOf: func(status int, body []byte) error { return errorOf(method, path, status, body) }}.Do(ctx, c.HTTP, jsonclient.Request{Method: method, URL: base + path, Token: token, Header: map[string]string{"OpenStack-API-Version": "volume " + Microversion}, In: in}, out)
+	return jsonclient.Service{Name: "block storage service", MaxBody: 4 << 20, ErrorOf: func(status int, body []byte) error { return errorOf(method, path, status, body) }}.Do(ctx, c.HTTP, jsonclient.Request{Method: method, URL: base + path, Token: token, Header: map[string]string{"OpenStack-API-Version": "volume " + mv}, In: in}, out)
 }
 
 // errorOf turns Cinder's fault body ({"badRequest": {"message": ...}}) into

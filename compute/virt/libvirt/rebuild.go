@@ -14,7 +14,8 @@ var _ virt.Rebuilder = (*Driver)(nil)
 // point) and swap, and the ephemeral disk unless preserveEphemeral, makes
 // the root disk from spec's image the way a spawn does (a fresh clone),
 // and redefines and starts the guest, keeping attached volumes and the
-// config drive.
+// config drive. A volume-backed guest (spec.BootFromVolume) keeps its
+// root volume as it is in the definition.
 func (d *Driver) Rebuild(ctx context.Context, spec virt.InstanceSpec, preserveEphemeral bool) error {
 	if err := checkSpec(spec); err != nil {
 		return err
@@ -33,10 +34,12 @@ func (d *Driver) Rebuild(ctx context.Context, spec virt.InstanceSpec, preserveEp
 			return err
 		}
 	}
-	var made createdDisks
-	if _, err := d.makeRootDisk(ctx, spec, &made); err != nil {
-		_ = d.removeMade(context.WithoutCancel(ctx), made)
-		return err
+	if !spec.BootFromVolume { // a root volume keeps its place; Cinder reimaged it
+		var made createdDisks
+		if _, err := d.makeRootDisk(ctx, spec, &made); err != nil {
+			_ = d.removeMade(context.WithoutCancel(ctx), made)
+			return err
+		}
 	}
 	if err := d.resizeExtraDisks(ctx, spec); err != nil {
 		return err

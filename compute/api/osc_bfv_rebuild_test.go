@@ -1,0 +1,134 @@
+package api_test
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gostack/gostack/services/testenv"
+)
+
+// sdkRebuild rebuilds a server with another image at compute 2.93 through
+// openstacksdk (the Python SDK under OSC) with the user's credentials:
+// OSC 6.0 and novaclient 18.1 stop at 2.92, so `openstack
+// --os-compute-api-version 2.93 server rebuild` is refused by the client
+// itself. The SDK's session posts nova's rebuild action at 2.93 and waits
+// for the server to be ACTIVE (failing on ERROR), as `--wait` does.
+const sdkRebuild = `
+import sys, openstack
+conn = openstack.connect()
+server, image = sys.argv[1], sys.argv[2]
+r = conn.compute.post('/servers/%s/action' % server, json={'rebuild': {'imageRef': image}}, microversion='2.93')
+openstack.exceptions.raise_from_response(r)
+print(r.headers.get('OpenStack-API-Version'), r.status_code)
+conn.compute.wait_for_server(conn.compute.get_server(server), status='ACTIVE', failures=['ERROR'], interval=2, wait=300)
+`
+
+// oscPython is the Python interpreter of the openstack command (its
+// shebang), the one that has openstacksdk.
+func oscPython(t *testing.T) string {
+	t.Helper()
+	bin, err := exec.LookPath("openstack")
+	if err != nil {
+		t.Fatalf("the openstack client is not installed: %v", err)
+	}
+	b, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	py := strings.TrimSpace(strings.TrimPrefix(line, "#!"))
+	if !strings.HasPrefix(line, "#!") || strings.Contains(py, " ") {
+		t.Fatalf("cannot tell the Python of %s from %q", bin, line)
+	}
+	return py
+}
+
+// TestOpenStackClientRebuildVolumeBacked is 2.93: a server booted from a
+// volume made from image X is rebuilt with image Y. At 2.92 the real
+// client gets nova's 400; at 2.93 the server comes back ACTIVE from a
+// fresh boot, still on the same root volume (in-use, attached on
+// /dev/vda, one Cinder attachment) whose data is now image Y's (its RBD
+// image a clone of images/Y@snap) and whose volume_image_metadata name Y,
+// while the server shows no image, as nova for volume-backed servers.
+func TestOpenStackClientRebuildVolumeBacked(t *testing.T) {
+	e := newBootFromVolumeEnv(t, "bfvrb")
+	src := testenv.Require(t, "GOSTACK_TINY_IMAGE")
+	imgY := e.user.JSON("image", "create", "--file", src, "--disk-format", "raw", "--container-format", "bare",
+		"--property", "rebuild_test=y", "bfvrb-y-"+e.sfx)["id"].(string)
+	t.Cleanup(func() { e.admin.Quietly("image", "delete", imgY) })
+
+	s := e.user.JSON("--os-compute-api-version", "2.37", "server", "create", "--image", e.image, "--flavor", e.flavor,
+		"--boot-from-volume", "1", "--network", "none", "--wait", "bfvrb-"+e.sfx)
+	id := s["id"].(string)
+	t.Cleanup(func() { e.admin.Quietly("server", "delete", "--wait", id) })
+	if s["status"] != "ACTIVE" {
+		t.Fatalf("server create --boot-from-volume --wait: %v", s)
+	}
+	vols, _ := e.user.JSON("server", "show", id)["volumes_attached"].([]any)
+	if len(vols) != 1 {
+		t.Fatalf("volumes_attached: %v", vols)
+	}
+	rootID := vols[0].(map[string]any)["id"].(string)
+	t.Cleanup(func() { e.admin.Quietly("volume", "delete", "--force", rootID) })
+	if info := testenv.RBD(t, "info", "volumes/volume-"+rootID); !strings.Contains(info, "parent: images/"+e.imageID+"@snap") {
+		t.Fatalf("root volume before the rebuild is not a clone of image X:\n%s", info)
+	}
+	console := func() string { return e.console(id) }
+	poll(t, "the boot marker", 3*time.Minute, func() bool { return strings.Contains(console(), "tinyvm booted") })
+	before := settledConsole(t, console)
+
+	// 2.92: nova's refusal of another image for a volume-backed server.
+	out := e.user.Fail("--os-compute-api-version", "2.92", "server", "rebuild", "--image", imgY, id)
+	if !strings.Contains(out, "Image "+imgY+" is unacceptable: Unable to rebuild with a different image for a volume-backed server.") ||
+		!strings.Contains(out, "HTTP 400") {
+		t.Errorf("rebuild of a volume-backed server at 2.92:\n%s", out)
+	}
+	if st := e.user.JSON("server", "show", id); st["status"] != "ACTIVE" || st["OS-EXT-STS:task_state"] != nil {
+		t.Fatalf("after the refused rebuild: %v %v", st["status"], st["OS-EXT-STS:task_state"])
+	}
+
+	// 2.93: the root volume is reimaged with Y and the guest boots again.
+	cmd := e.user.Cmd()
+	py := oscPython(t)
+	cmd.Path, cmd.Args = py, []string{"python3", "-c", sdkRebuild, id, imgY}
+	start := time.Now()
+	if b, err := cmd.CombinedOutput(); err != nil {
+		st := e.user.JSON("server", "show", id)
+		t.Fatalf("rebuild at 2.93: %v\n%s\nserver: %v %v", err, b, st["status"], st["fault"])
+	} else if !strings.Contains(string(b), "compute 2.93 202") {
+		t.Errorf("rebuild at 2.93 answered: %s", b)
+	}
+	t.Logf("volume-backed rebuild (1 GiB root volume) to ACTIVE: %s", time.Since(start).Round(time.Millisecond))
+	st := e.user.JSON("server", "show", id)
+	if st["status"] != "ACTIVE" || st["OS-EXT-STS:task_state"] != nil {
+		t.Errorf("server after the rebuild: %v %v", st["status"], st["OS-EXT-STS:task_state"])
+	}
+	if st["image"] != "N/A (booted from volume)" {
+		t.Errorf("server image after the rebuild: %v (nova shows none for volume-backed servers)", st["image"])
+	}
+	if fmtVols := e.serverVolumes(id); !strings.Contains(fmtVols, rootID) {
+		t.Errorf("volumes_attached after the rebuild: %s", fmtVols)
+	}
+	v := volumeJSON(e.user, rootID)
+	if v["status"] != "in-use" || volumeAttachmentDevice(v, id) != "/dev/vda" {
+		t.Errorf("root volume after the rebuild: status %v device %q", v["status"], volumeAttachmentDevice(v, id))
+	}
+	if atts, _ := v["attachments"].([]any); len(atts) != 1 {
+		t.Errorf("root volume attachments after the rebuild: %v", v["attachments"])
+	}
+	md, _ := v["volume_image_metadata"].(map[string]any)
+	if md["image_id"] != imgY || md["rebuild_test"] != "y" {
+		t.Errorf("root volume_image_metadata after the rebuild: %v", v["volume_image_metadata"])
+	}
+	if info := testenv.RBD(t, "info", "volumes/volume-"+rootID); !strings.Contains(info, "parent: images/"+imgY+"@snap") {
+		t.Errorf("root volume after the rebuild is not image Y's data:\n%s", info)
+	}
+	poll(t, "a fresh boot after the rebuild", 3*time.Minute, freshBoot(console, before))
+	events := e.user.Run("server", "event", "list", id)
+	if !strings.Contains(events, "rebuild") {
+		t.Errorf("server event list has no rebuild:\n%s", events)
+	}
+}
