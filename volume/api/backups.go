@@ -52,6 +52,9 @@ func (a *API) backupDetail(r *http.Request, c caller, b store.Backup) map[string
 	mv := microversion.Of(r)
 	if mv.AtLeast(3, 18) && a.allowed(c, "backup:backup_project_attribute", b.ProjectID) {
 		out["os-backup-project-attr:project_id"] = b.ProjectID
+		if mv.AtLeast(3, 56) {
+			out["user_id"] = b.UserID
+		}
 	}
 	if mv.AtLeast(3, 43) {
 		out["metadata"] = b.Metadata

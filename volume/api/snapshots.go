@@ -73,6 +73,13 @@ func (a *API) createSnapshot(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
+	if microversion.Of(r).AtLeast(3, 66) { // in-use volumes without force; force false is refused
+		if req.Force != nil && !force {
+			fail(w, r, fault.New(fault.Invalid, "Since microversion 3.66 the 'force' flag is invalid for this request.  For backward compatability, however, when the 'force' flag is passed with a value evaluating to True, it is silently ignored."))
+			return
+		}
+		force = true
+	}
 	if v.Status != "available" && !(force && v.Status == "in-use") {
 		msg := "Invalid volume: Volume " + v.ID + " status must be available, but current status is: " + v.Status + "."
 		fail(w, r, fault.New(fault.Invalid, "%s", msg))

@@ -459,6 +459,19 @@ func (a *API) listVolumes(detail bool) http.HandlerFunc {
 			}
 		}
 		out := map[string]any{"volumes": items}
+		if wc, _ := boolParam(q.Get("with_count")); wc && microversion.Of(r).AtLeast(3, 45) {
+			// 3.45: how many match the filters, whatever the page
+			all, err := a.db.ListVolumesAt(r.Context(), f, nil, "", 0, 0)
+			if err == nil && microversion.Of(r).AtLeast(3, 4) && q.Get("glance_metadata") != "" {
+				gm, _ := parseDictParam(q.Get("glance_metadata"))
+				all = filterImageMeta(all, gm)
+			}
+			if err != nil {
+				fail(w, r, err)
+				return
+			}
+			out["count"] = len(all)
+		}
 		if len(vols) > 0 {
 			if l := pagination.CollectionLinks(r, p, len(vols), vols[len(vols)-1].ID); l != nil {
 				out["volumes_links"] = l
