@@ -85,9 +85,10 @@ func domainMACs(t *testing.T, host, id string, inactive bool) []string {
 // running server (bound to its host, a second NIC in the domain, live and
 // persistent, seen by the guest, which gets the port's address by DHCP);
 // `server remove port` unplugs it and leaves the port unbound; `server
-// add network` makes a port that `server remove network` and the
-// server's delete remove, while a user's port attached later survives
-// the delete unbound. nova's errors: a port in use 409, an unknown
+// add network` makes a port (also for a server made without a network)
+// that `server remove network` and the server's delete remove; a
+// rebuild keeps every attached NIC; a user's port attached later
+// survives the delete unbound. nova's errors: a port in use 409, an unknown
 // network 404, both a port and a network 400, a port not attached 404.
 func TestOSCInterfaces(t *testing.T) {
 	src := testenv.Require(t, "GOSTACK_TINY_IMAGE")
@@ -101,8 +102,10 @@ func TestOSCInterfaces(t *testing.T) {
 	t.Cleanup(func() { admin.Quietly("image", "delete", imageID) })
 	user := newProjectUser(t, admin, "osif-"+sfx, "member")
 
-	// B boots meanwhile: the other server of the conflict cases.
-	b := user.JSON("server", "create", "--image", imageID, "--flavor", flavor, "--network", "private", "osif-b-"+sfx)
+	// B boots meanwhile, without a network: the other server of the
+	// conflict cases, and one whose first NIC is an attached one.
+	b := user.JSON("--os-compute-api-version", "2.37", "server", "create", "--image", imageID, "--flavor", flavor,
+		"--network", "none", "osif-b-"+sfx)
 	idB := b["id"].(string)
 	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", idB) })
 	a := user.JSON("server", "create", "--image", imageID, "--flavor", flavor, "--network", "private",
@@ -229,7 +232,7 @@ func TestOSCInterfaces(t *testing.T) {
 		if code != 404 || !strings.Contains(body, "Port "+portID+" is not attached") {
 			t.Errorf("detach a port B does not have: %d %s", code, body)
 		}
-		if ps := serverPorts(idB); len(ps) != 1 {
+		if ps := serverPorts(idB); len(ps) != 0 {
 			t.Errorf("B's ports after the refused attaches: %v", ps)
 		}
 	})
@@ -255,11 +258,15 @@ func TestOSCInterfaces(t *testing.T) {
 
 	t.Run("add and remove network", func(t *testing.T) {
 		user := testenv.OSC{T: t, Env: user.Env}
-		before := serverPorts(idB)
+		user.Run("server", "add", "network", idB, "private")
 		user.Run("server", "add", "network", idB, "private")
 		after := serverPorts(idB)
 		if len(after) != 2 || len(domainMACs(t, hostB, idB, false)) != 2 {
-			t.Fatalf("server B after add network: ports %v, domain NICs %v", after, domainMACs(t, hostB, idB, false))
+			t.Fatalf("server B after adding the network twice: ports %v, domain NICs %v", after, domainMACs(t, hostB, idB, false))
+		}
+		// a server made without a network shows the attached one's addresses
+		if ip := testenv.AddressOn(user.JSON("server", "show", idB), "private"); ip == "" {
+			t.Errorf("server show B lists no address on private after add network: %v", user.JSON("server", "show", idB)["addresses"])
 		}
 		// OSC's remove network detaches every port of B on the network
 		user.Run("server", "remove", "network", idB, "private")
@@ -269,7 +276,7 @@ func TestOSCInterfaces(t *testing.T) {
 		if macs := domainMACs(t, hostB, idB, false); len(macs) != 0 {
 			t.Errorf("server B's domain after remove network: NICs %v", macs)
 		}
-		for _, p := range append(before, after...) {
+		for _, p := range after {
 			if out := user.Fail("port", "show", p); !strings.Contains(out, "No Port found") && !strings.Contains(out, "404") {
 				t.Errorf("port %s made by nova is left after remove network:\n%s", p, out)
 			}
@@ -283,6 +290,11 @@ func TestOSCInterfaces(t *testing.T) {
 		ports := serverPorts(idA)
 		if len(ports) != 3 {
 			t.Fatalf("server A's ports before the delete: %v", ports)
+		}
+		// a rebuild redefines the guest with every port it has
+		user.Run("server", "rebuild", "--image", imageID, "--wait", idA)
+		if macs := domainMACs(t, host, idA, true); len(macs) != 3 || !slices.Contains(macs, portMAC) {
+			t.Errorf("domain NICs after the rebuild: %v, want 3 with %s", macs, portMAC)
 		}
 		events := user.Run("server", "event", "list", idA, "-f", "value", "-c", "Action")
 		for _, want := range []string{"attach_interface", "detach_interface"} {
