@@ -18,6 +18,7 @@ type extension struct{ alias, name, description string }
 var extensions = []extension{
 	{"os-admin-actions", "AdminActions", "Enable admin-only server actions."},
 	{"os-aggregates", "Aggregates", "Admin-only aggregate administration."},
+	{"os-attach-interfaces", "AttachInterfaces", "Attach interface support."},
 	{"os-availability-zone", "AvailabilityZone", "Availability zones: in server create and listed."},
 	{"os-config-drive", "ConfigDrive", "Config drive in server create."},
 	{"os-console-auth-tokens", "ConsoleAuthTokens", "Console token authentication details."},
