@@ -54,6 +54,7 @@ var extensions = []extension{
 	{"os-quota-class-sets", "QuotaClasses", "Quota classes."},
 	{"os-quota-sets", "Quotas", "Quotas."},
 	{"os-remote-consoles", "RemoteConsoles", "Remote consoles through a proxy."},
+	{"OS-SCH-HNT", "SchedulerHints", "Scheduler hints in server create."},
 	{"os-server-diagnostics", "ServerDiagnostics", "Server diagnostics for admins."},
 	{"os-server-groups", "ServerGroups", "Server groups."},
 	{"server-metadata", "ServerMetadata", "Server metadata."},

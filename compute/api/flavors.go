@@ -152,7 +152,7 @@ func (a *API) flavorList(w http.ResponseWriter, r *http.Request, detail bool) {
 	for i, f := range list {
 		out[i] = flavorView(r, f, detail)
 		if detail && atLeast(r, 61) {
-			out[i]["extra_specs"] = f.ExtraSpecs
+			out[i]["extra_specs"] = orEmptySpecs(f.ExtraSpecs)
 		}
 	}
 	resp := map[string]any{"flavors": out}
@@ -176,7 +176,21 @@ func (a *API) showFlavor(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, r, err)
 		return
 	}
-	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"flavor": flavorView(r, f, true)})
+	v := flavorView(r, f, true)
+	// From 2.61 the flavor carries its extra specs, for callers the
+	// extra-specs index rule lets read them (nova's soft check).
+	if atLeast(r, 61) && a.can(c, "os_compute_api:os-flavor-extra-specs:index", nil) == nil {
+		v["extra_specs"] = orEmptySpecs(f.ExtraSpecs)
+	}
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"flavor": v})
+}
+
+// orEmptySpecs is specs, or an empty object for none (never null).
+func orEmptySpecs(specs map[string]string) map[string]string {
+	if specs == nil {
+		return map[string]string{}
+	}
+	return specs
 }
 
 var flavorIDPattern = regexp.MustCompile(`^(?:[a-zA-Z0-9. _-]*[a-zA-Z0-9._-])?$`)
@@ -333,7 +347,7 @@ func (a *API) updateFlavor(w http.ResponseWriter, r *http.Request) {
 	}
 	v := flavorView(r, f, true)
 	if atLeast(r, 61) {
-		v["extra_specs"] = f.ExtraSpecs
+		v["extra_specs"] = orEmptySpecs(f.ExtraSpecs)
 	}
 	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"flavor": v})
 }
