@@ -31,7 +31,7 @@ var (
 )
 
 func opts() []config.Option {
-	return slices.Concat(log.Opts(), db.Opts(), rpc.Opts(), []config.Option{Host, ReportInterval})
+	return slices.Concat(log.Opts(), db.Opts(), rpc.Opts(), []config.Option{Host, ReportInterval}, conductor.AutoEvacuateOpts())
 }
 
 func main() { daemon.Main("nova-conductor", run) }
@@ -84,6 +84,9 @@ func run(ctx context.Context, args []string) error {
 	srv := rpc.NewServer(transport, rpc.Target{Topic: conductorapi.Topic, Server: host})
 	m.Register(srv)
 	m.RegisterLifecycle(srv)
+	if s, on := conductor.AutoEvacuateSettingsFrom(conf); on {
+		go m.AutoEvacuate(ctx, s)
+	}
 	logger.Info("nova-conductor: serving", "topic", conductorapi.Topic, "service_id", svc.ID)
 	err = srv.Serve(ctx)
 	if ctx.Err() != nil {

@@ -1,0 +1,72 @@
+package e2e
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestAutoEvacuate: with the dev cloud's [auto_evacuate] enabled (only
+// servers with metadata HA_Enabled=True), host A fails and an operator
+// forces its service down; nobody asks for an evacuation, yet the opted-in
+// server comes up ACTIVE on B from its same RBD disk, its migration an
+// evacuation done and an "evacuate" action recorded, while the server
+// without the metadata stays on A. When A comes back its nova-compute
+// undefines the evacuated guest and keeps the other.
+func TestAutoEvacuate(t *testing.T) {
+	requireHosts(t)
+	name := "aev-" + suffix()
+	f := newFixture(t, name, 256)
+	admin := osc(t)
+	srv := admin.JSON("server", "create", "--image", f.image, "--flavor", f.flavor, "--network", "private",
+		"--availability-zone", zone+":"+hostA, "--property", "HA_Enabled=True", "--wait", name)
+	id := srv["id"].(string)
+	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", id) })
+	if srv["status"] != "ACTIVE" || srv["OS-EXT-SRV-ATTR:host"] != hostA {
+		t.Fatalf("server create on %s: %v", hostA, srv)
+	}
+	stay := bootOn(t, f, hostA, name+"-stay")
+	dom, stayDom := domainName(t, id), domainName(t, stay)
+	disk := rbdImage(id)
+	imageID := rbdID(t, disk)
+	waitHeartbeat(t, id, 2)
+
+	hostSh(t, "kill", hostIndex(hostA))
+	t.Cleanup(func() {
+		_ = exec.Command("bash", filepath.Join(repoDir(t), "devstack", "host.sh"), "start", hostIndex(hostA)).Run()
+		osc(t).Quietly("compute", "service", "set", "--up", hostA, "nova-compute")
+	})
+	downAt := time.Now()
+	admin.Run("compute", "service", "set", "--down", hostA, "nova-compute")
+	m := waitMigration(t, id, "evacuation", 5*time.Minute, "done", "error", "failed")
+	if m["Status"] != "done" {
+		t.Fatalf("automatic evacuation ended %v: %s", m["Status"], admin.Run("server", "event", "list", id, "--long"))
+	}
+	waitServer(t, id, "ACTIVE", hostB, 2*time.Minute)
+	t.Logf("automatic evacuation: forced_down to ACTIVE on %s in %s", hostB, time.Since(downAt).Round(time.Millisecond))
+	if got := rbdID(t, disk); got != imageID {
+		t.Errorf("root disk %s is image %s now, was %s: it was re-created", disk, got, imageID)
+	}
+	if ev := admin.Run("server", "event", "list", id); !strings.Contains(ev, "evacuate") {
+		t.Errorf("no evacuate action recorded:\n%s", ev)
+	}
+	waitHeartbeat(t, id, 1)
+	if s := admin.JSON("server", "show", stay); s["OS-EXT-SRV-ATTR:host"] != hostA {
+		t.Errorf("the server without HA_Enabled moved: host %v status %v", s["OS-EXT-SRV-ATTR:host"], s["status"])
+	}
+
+	hostSh(t, "start", hostIndex(hostA))
+	deadline := time.Now().Add(3 * time.Minute)
+	for strings.Contains(virsh(t, hostA, "list", "--all", "--name"), dom) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s still defines %s after its nova-compute started:\n%s", hostA, dom, virsh(t, hostA, "list", "--all"))
+		}
+		time.Sleep(2 * time.Second)
+	}
+	if l := virsh(t, hostA, "list", "--all", "--name"); !strings.Contains(l, stayDom) {
+		t.Errorf("%s lost the guest of the server that stayed (%s):\n%s", hostA, stayDom, l)
+	}
+	admin.Run("compute", "service", "set", "--up", hostA, "nova-compute")
+}
