@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -131,4 +132,47 @@ func TestOpenStackClientRebuildVolumeBacked(t *testing.T) {
 	if !strings.Contains(events, "rebuild") {
 		t.Errorf("server event list has no rebuild:\n%s", events)
 	}
+
+	// A reimage Cinder cannot do (the root volume has a snapshot): Cinder
+	// tells Nova at once (a failed volume-reimaged), the server goes to
+	// ERROR with a fault, its root volume keeps one attachment (the
+	// rebuild's), and deleting the server leaves none.
+	snapID := e.user.JSON("volume", "snapshot", "create", "--force", "--volume", rootID, "bfvrb-snap-"+e.sfx)["id"].(string)
+	t.Cleanup(func() { e.admin.Quietly("volume", "snapshot", "delete", "--force", snapID) })
+	poll(t, "the snapshot", time.Minute, func() bool {
+		return e.user.JSON("volume", "snapshot", "show", snapID)["status"] == "available"
+	})
+	cmd = e.user.Cmd()
+	cmd.Path, cmd.Args = py, []string{"python3", "-c", sdkRebuild, id, e.imageID}
+	start = time.Now()
+	if b, err := cmd.CombinedOutput(); err == nil {
+		t.Fatalf("rebuild of a server whose root volume has a snapshot reached ACTIVE:\n%s", b)
+	}
+	st = e.user.JSON("server", "show", id)
+	if st["status"] != "ERROR" {
+		t.Fatalf("failed rebuild: server %v", st["status"])
+	}
+	t.Logf("failed volume-backed rebuild to ERROR: %s", time.Since(start).Round(time.Millisecond))
+	if f := fmtAny(st["fault"]); !strings.Contains(f, "Failed to rebuild volume backed instance") {
+		t.Errorf("fault of the failed rebuild: %s", f)
+	}
+	v = volumeJSON(e.admin, rootID)
+	if n := cinderAttachments(t, e.admin, rootID); n != 1 {
+		t.Errorf("root volume after the failed rebuild: status %v, %d attachments, want the rebuild's one", v["status"], n)
+	}
+	e.admin.Run("server", "delete", "--wait", id)
+	if n := cinderAttachments(t, e.admin, rootID); n != 0 {
+		t.Errorf("root volume after the server's delete: %d attachments", n)
+	}
+}
+
+// fmtAny prints a decoded JSON value.
+func fmtAny(v any) string { return fmt.Sprint(v) }
+
+// cinderAttachments counts the volume's attachments in Cinder's
+// attachments API (reserved ones included, which volume show omits).
+func cinderAttachments(t *testing.T, admin testenv.OSC, volumeID string) int {
+	t.Helper()
+	out := admin.Run("--os-volume-api-version", "3.27", "volume", "attachment", "list", "--all-projects", "--volume-id", volumeID, "-f", "value", "-c", "ID")
+	return len(strings.Fields(out))
 }
