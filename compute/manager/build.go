@@ -96,10 +96,14 @@ func (m *Manager) build(ctx context.Context, a *computeapi.BuildAndRunInstanceAr
 		power = objects.PowerNoState
 	}
 	launched := m.now().UTC()
-	_, err = m.update(ctx, uuid, conductorapi.Updates{
+	done := conductorapi.Updates{
 		VMState: ptr(objects.VMActive), TaskState: ptr(objects.TaskNone), PowerState: ptr(power),
 		LaunchedAt: &launched, Progress: ptr(100),
-	}, objects.TaskSpawning)
+	}
+	if inst.RootDeviceName == "" {
+		done.RootDeviceName = ptr(rootDeviceName(spec.Image.Properties.DiskBus))
+	}
+	_, err = m.update(ctx, uuid, done, objects.TaskSpawning)
 	switch {
 	case err == nil:
 		m.log.InfoContext(ctx, "compute: instance built", "instance", uuid, "domain", spec.Name)
@@ -190,4 +194,17 @@ func (m *Manager) releaseClaims(ctx context.Context, uuid string) {
 	if err := m.conductor.ReleaseClaims(dctx, uuid); err != nil {
 		m.log.ErrorContext(ctx, "compute: could not release the resources claimed for an instance", "instance", uuid, "error", err)
 	}
+}
+
+// rootDeviceName is the guest's first disk on bus (the image's
+// hw_disk_bus, virtio when unset), which nova records as the instance's
+// root_device_name when it builds it (OS-EXT-SRV-ATTR:root_device_name).
+func rootDeviceName(bus string) string {
+	switch bus {
+	case "scsi", "sata", "usb":
+		return "/dev/sda"
+	case "ide":
+		return "/dev/hda"
+	}
+	return "/dev/vda"
 }

@@ -378,7 +378,7 @@ func TestLifecycleWithLibvirt(t *testing.T) {
 
 	inst, reqID := r.boot(ctx, tiny, r.image())
 	in := r.waitState(inst.UUID, objects.VMActive, "")
-	if in.PowerState != objects.PowerRunning || in.LaunchedAt == nil || in.Host != r.host {
+	if in.PowerState != objects.PowerRunning || in.LaunchedAt == nil || in.Host != r.host || in.RootDeviceName != "/dev/vda" {
 		t.Fatalf("active instance %+v", in)
 	}
 	if e := r.event(inst.UUID, reqID, "compute_build_and_run_instance"); e.Result != objects.EventSuccess || e.Host != r.host {
