@@ -7,8 +7,9 @@ import (
 
 // TestMicroversions345To366 checks over HTTP against the dev cloud what
 // the microversions between 3.45 and 3.66 change in what is served: the
-// volume list count (3.45), the volume detail fields (3.48, 3.63, 3.65)
-// and snapshots of in-use volumes without force (3.66).
+// volume list count (3.45), the volume detail fields (3.48, 3.63, 3.65),
+// the backends' state in os-services (3.49) and snapshots of in-use
+// volumes without force (3.66).
 func TestMicroversions345To366(t *testing.T) {
 	s := adminSession(t)
 	id := s.newVolume(map[string]any{"size": 1, "name": "mv-fields"})
@@ -37,6 +38,22 @@ func TestMicroversions345To366(t *testing.T) {
 	}
 	if list := s.must(200, "GET", "/volumes?with_count=true&name=mv-fields", "3.44", nil); list["count"] != nil {
 		t.Errorf("with_count at 3.44: %v", list)
+	}
+
+	// 3.49: cinder-volume services carry their backend's state.
+	svcs := s.must(200, "GET", "/os-services?binary=cinder-volume", "3.49", nil)["services"].([]any)
+	if len(svcs) == 0 {
+		t.Fatal("no cinder-volume service")
+	}
+	for _, x := range svcs {
+		if m := x.(map[string]any); m["state"] == "up" && m["backend_state"] != "up" {
+			t.Errorf("cinder-volume service at 3.49: %v", m)
+		}
+	}
+	for _, x := range s.must(200, "GET", "/os-services?binary=cinder-volume", "3.48", nil)["services"].([]any) {
+		if _, ok := x.(map[string]any)["backend_state"]; ok {
+			t.Errorf("cinder-volume service at 3.48 has backend_state")
+		}
 	}
 
 	// An in-use volume: a snapshot needs force before 3.66, not from it,

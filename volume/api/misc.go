@@ -17,6 +17,7 @@ import (
 	"github.com/gostack/gostack/services/httpapi/timefmt"
 	"github.com/gostack/gostack/services/servicegroup"
 	"github.com/gostack/gostack/volume/message"
+	"github.com/gostack/gostack/volume/rpcapi"
 	"github.com/gostack/gostack/volume/store"
 )
 
@@ -110,13 +111,33 @@ func (a *API) services(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	host := q.Get("host")
+	// 3.49: each backend's state as the scheduler's pools report it
+	// ("up" unless a backend says otherwise; none for a backend the
+	// scheduler does not know)
+	var states map[string]string
+	if microversion.Of(r).AtLeast(3, 49) {
+		states = map[string]string{}
+		if pools, err := a.rpc.GetPools(r.Context()); err == nil {
+			for _, p := range pools {
+				states[rpcapi.BackendOf(p.Name)] = "up"
+			}
+		}
+	}
 	items := []map[string]any{}
 	for _, s := range svcs {
 		// cinder matches host and host@backend
 		if host != "" && s.Host != host && !strings.HasPrefix(s.Host, host+"@") {
 			continue
 		}
-		items = append(items, a.serviceView(r, s))
+		item := a.serviceView(r, s)
+		if states != nil && s.Binary == "cinder-volume" {
+			var st any
+			if v, ok := states[s.Host]; ok {
+				st = v
+			}
+			item["backend_state"] = st
+		}
+		items = append(items, item)
 	}
 	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"services": items})
 }
