@@ -199,75 +199,63 @@ func (a *API) attachInterface(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, r, err)
 		return
 	}
-	// A user's port is recorded before the host binds it, so a delete
-	// meanwhile unbinds it instead of deleting it.
-	added := false
-	if req.PortID != "" {
-		in, err = a.store.UpdateSystemMetadata(ctx, in.UUID, func(sys map[string]string) error {
-			var rerr error
-			added, rerr = recordInterfacePort(sys, req.PortID, "")
-			return rerr
-		})
-		if err != nil {
-			writeErr(w, r, err)
-			return
-		}
+	// The request is recorded before the host binds the port, so a
+	// delete meanwhile releases it as it should; a failed attach puts
+	// back what was there.
+	var before, recorded string
+	changed := false
+	in, err = a.store.UpdateSystemMetadata(ctx, in.UUID, func(sys map[string]string) error {
+		var rerr error
+		before = sys[rpcapi.SysMetaKey]
+		changed, rerr = recordInterfaceRequest(sys, req)
+		recorded = sys[rpcapi.SysMetaKey]
+		return rerr
+	})
+	if err != nil {
+		writeErr(w, r, err)
+		return
 	}
 	cctx, cancel := context.WithTimeout(rpcCtx(r), interfaceCallTimeout)
 	defer cancel()
 	reply, err := ic.AttachInterface(cctx, computeapi.AttachInterfaceArgs{Instance: in, NetworkID: req.NetworkID,
 		PortID: req.PortID, RequestedIP: req.IP, Tag: req.Tag})
 	if err != nil {
-		if added {
-			a.forgetPortRequest(r, in.UUID, req.PortID)
+		if changed {
+			a.restoreRequest(r, in.UUID, before, recorded)
 		}
 		writeErr(w, r, err)
 		return
 	}
-	pr, err := a.portReader()
-	if err != nil {
-		writeErr(w, r, err)
-		return
-	}
-	sctx, scancel := context.WithTimeout(rpcCtx(r), networkTimeout)
-	defer scancel()
-	port, err := pr.ShowPort(sctx, reply.PortID)
-	if err != nil {
-		writeErr(w, r, err)
-		return
-	}
-	in, err = a.store.UpdateSystemMetadata(ctx, in.UUID, func(sys map[string]string) error {
-		if _, err := recordInterfacePort(sys, "", port.NetworkID); err != nil {
-			return err
+	if req.Tag != "" {
+		in, err = a.store.UpdateSystemMetadata(ctx, in.UUID, func(sys map[string]string) error {
+			return setInterfaceTag(sys, reply.PortID, req.Tag)
+		})
+		if err != nil {
+			writeErr(w, r, err)
+			return
 		}
-		return setInterfaceTag(sys, port.ID, req.Tag)
-	})
-	if err != nil {
-		writeErr(w, r, err)
-		return
 	}
-	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"interfaceAttachment": interfaceView(r, port, interfaceTags(in))})
+	a.writeInterface(w, r, c, in, reply.PortID)
 }
 
-// forgetPortRequest takes back the request entry of a user's port whose
-// attach failed (the host left it unbound).
-func (a *API) forgetPortRequest(r *http.Request, uuid, portID string) {
+// restoreRequest puts back the network request an attach that failed
+// had recorded (unless it changed since).
+func (a *API) restoreRequest(r *http.Request, uuid, before, recorded string) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), networkTimeout)
 	defer cancel()
 	_, err := a.store.UpdateSystemMetadata(ctx, uuid, func(sys map[string]string) error {
-		req, err := rpcapi.DecodeRequested(sys[rpcapi.SysMetaKey])
-		if err != nil {
-			return err
+		if sys[rpcapi.SysMetaKey] != recorded {
+			return nil
 		}
-		req.Requests = slices.DeleteFunc(req.Requests, func(q rpcapi.NetworkRequest) bool { return q.PortID == portID })
-		if len(req.Requests) == 0 && !req.Auto {
-			req.None = true
+		if before == "" {
+			delete(sys, rpcapi.SysMetaKey)
+		} else {
+			sys[rpcapi.SysMetaKey] = before
 		}
-		sys[rpcapi.SysMetaKey] = req.Encode()
 		return nil
 	})
 	if err != nil {
-		a.log.ErrorContext(ctx, "nova-api: could not take back the request of a port whose attach failed", "instance", uuid, "port", portID, "error", err)
+		a.log.ErrorContext(ctx, "nova-api: could not put back the network request of a failed interface attach", "instance", uuid, "error", err)
 	}
 }
 

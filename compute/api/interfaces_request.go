@@ -123,32 +123,36 @@ func interfaceTags(in objects.Instance) map[string]string {
 	return tags
 }
 
-// recordInterfacePort keeps the instance's network request in step with
-// an attached port, so every path that reads it (server views, delete,
-// rebuild, moves) knows the instance has ports: a user's port joins the
-// requests (released by unbinding, nova's preserve_on_delete); an
-// instance that asked for no network now asks for the attached one's.
-// It reports whether it changed the request. A detach leaves the
-// request as it is: an entry for a port the instance no longer has
-// changes nothing, and the request keeps saying it has ports.
-func recordInterfacePort(sys map[string]string, portID, networkID string) (bool, error) {
-	req, err := rpcapi.DecodeRequested(sys[rpcapi.SysMetaKey])
+// recordInterfaceRequest keeps the instance's network request in step
+// with an attach, before the host makes it, so every path that reads
+// the request (server views, delete on the host or without it, rebuild,
+// moves) knows the instance has the port even while the attach runs: a
+// user's port joins the requests (released by unbinding, nova's
+// preserve_on_delete); an instance that asked for no network now asks
+// for the network (or, with neither, the project's one network). It
+// reports whether it changed the request. A detach leaves the request as
+// it is: an entry for a port the instance no longer has changes nothing,
+// and the request keeps saying it has ports.
+func recordInterfaceRequest(sys map[string]string, req interfaceRequest) (bool, error) {
+	r, err := rpcapi.DecodeRequested(sys[rpcapi.SysMetaKey])
 	if err != nil {
 		return false, err
 	}
 	switch {
-	case portID != "":
-		if slices.ContainsFunc(req.Requests, func(q rpcapi.NetworkRequest) bool { return q.PortID == portID }) {
+	case req.PortID != "":
+		if slices.ContainsFunc(r.Requests, func(q rpcapi.NetworkRequest) bool { return q.PortID == req.PortID }) {
 			return false, nil
 		}
-		req.Requests = append(req.Requests, rpcapi.NetworkRequest{PortID: portID})
-	case !req.Wanted() && networkID != "":
-		req.Requests = append(req.Requests, rpcapi.NetworkRequest{NetworkID: networkID})
-	default:
+		r.Requests = append(r.Requests, rpcapi.NetworkRequest{PortID: req.PortID})
+	case r.Wanted():
 		return false, nil
+	case req.NetworkID != "":
+		r.Requests = append(r.Requests, rpcapi.NetworkRequest{NetworkID: req.NetworkID})
+	default:
+		r.Auto = true
 	}
-	req.None = false
-	sys[rpcapi.SysMetaKey] = req.Encode()
+	r.None = false
+	sys[rpcapi.SysMetaKey] = r.Encode()
 	return true, nil
 }
 
