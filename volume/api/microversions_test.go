@@ -3,13 +3,14 @@ package api_test
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestMicroversions345To366 checks over HTTP against the dev cloud what
 // the microversions between 3.45 and 3.66 change in what is served: the
 // volume list count (3.45), the volume detail fields (3.48, 3.63, 3.65),
-// the backends' state in os-services (3.49) and snapshots of in-use
-// volumes without force (3.66).
+// the backends' state in os-services (3.49), time comparison filters
+// (3.60) and snapshots of in-use volumes without force (3.66).
 func TestMicroversions345To366(t *testing.T) {
 	s := adminSession(t)
 	id := s.newVolume(map[string]any{"size": 1, "name": "mv-fields"})
@@ -38,6 +39,24 @@ func TestMicroversions345To366(t *testing.T) {
 	}
 	if list := s.must(200, "GET", "/volumes?with_count=true&name=mv-fields", "3.44", nil); list["count"] != nil {
 		t.Errorf("with_count at 3.44: %v", list)
+	}
+
+	// 3.60: created_at / updated_at comparisons.
+	future := time.Now().Add(time.Hour).UTC().Format("2006-01-02T15:04:05")
+	count := func(mv, query string) int {
+		return len(s.must(200, "GET", "/volumes?name=mv-fields&"+query, mv, nil)["volumes"].([]any))
+	}
+	if n := count("3.60", "created_at=gt:"+future); n != 0 {
+		t.Errorf("created_at=gt:%s at 3.60: %d volumes", future, n)
+	}
+	if n := count("3.60", "created_at=lte:"+future+",gt:2020-01-01T00:00:00Z"); n != 1 {
+		t.Errorf("created_at=lte:%s,gt:2020-01-01T00:00:00Z at 3.60: %d volumes", future, n)
+	}
+	if n := count("3.59", "created_at=gt:"+future); n != 1 {
+		t.Errorf("created_at filter at 3.59 (not applied): %d volumes", n)
+	}
+	if code, out := s.do("GET", "/volumes?created_at=after:"+future, "3.60", nil); code != 400 || errMessage(out) != "Invalid after operator" {
+		t.Errorf("created_at=after:... at 3.60: %d %v", code, out)
 	}
 
 	// 3.49: cinder-volume services carry their backend's state.

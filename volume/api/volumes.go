@@ -404,6 +404,12 @@ func (a *API) listVolumes(detail bool) http.HandlerFunc {
 		if microversion.Of(r).AtLeast(3, 34) {
 			f.NameLike = q.Get("name~")
 		}
+		if microversion.Of(r).AtLeast(3, 60) {
+			if f.Times, err = timeFilters(q); err != nil { // time_filters.go
+				fail(w, r, err)
+				return
+			}
+		}
 		f.Status, f.AZ = q.Get("status"), q.Get("availability_zone")
 		if b := q.Get("bootable"); b != "" {
 			// Parsed as a boolean at every version, as cinder does in

@@ -235,7 +235,18 @@ type VolumeFilter struct {
 	Metadata  map[string]string
 	IDs       []string
 	Statuses  []string
+	Times     []TimeFilter // created_at / updated_at comparisons (3.60)
 }
+
+// TimeFilter compares a volume's created_at or updated_at (Column) with
+// At: Op is one of cinder's gt, gte, eq, neq, lt, lte.
+type TimeFilter struct {
+	Column, Op string
+	At         time.Time
+}
+
+// timeOps are cinder's time comparison operators in SQL.
+var timeOps = map[string]string{"gt": ">", "gte": ">=", "eq": "=", "neq": "<>", "lt": "<", "lte": "<="}
 
 // Sort is one ordering key.
 type Sort struct{ Key, Dir string }
@@ -291,6 +302,13 @@ func (s *Store) ListVolumesAt(ctx context.Context, f VolumeFilter, sorts []Sort,
 	}
 	if f.IDs != nil {
 		conds = append(conds, "v.id::text = ANY("+arg(f.IDs)+")")
+	}
+	for _, tf := range f.Times {
+		op, ok := timeOps[tf.Op]
+		if !ok || (tf.Column != "created_at" && tf.Column != "updated_at") {
+			return nil, fault.New(fault.Invalid, "Invalid %s operator", tf.Op)
+		}
+		conds = append(conds, "v."+tf.Column+" "+op+" "+arg(tf.At))
 	}
 	order, cond, err := keyset(ctx, s, sorts, marker, VolumeSortKeys, "v", `SELECT `+volumeColumns+volumeFrom+` WHERE v.id = $1`, arg)
 	if err != nil {
