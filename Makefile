@@ -9,7 +9,7 @@ export GOFLAGS := -tags=pacific
 TEST_FLAGS ?= -count=1 -timeout 60m
 PKGS ?= ./...
 
-.PHONY: help dev stop clean status test test-deps unit vet check build image bench bench-keystone tempest-identity tempest-image tempest-volume tempest-network tempest-compute bench-image bench-nova-boot bench-nova-list conformance terraform-example horizon-smoke
+.PHONY: help dev stop clean status test test-deps unit vet check build image bench bench-keystone tempest-identity tempest-image tempest-volume tempest-network tempest-compute gophercloud bench-image bench-nova-boot bench-nova-list conformance terraform-example horizon-smoke
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -64,7 +64,7 @@ terraform-example: ## apply, re-plan and destroy examples/terraform with OpenTof
 horizon-smoke: ## Horizon (Debian's, Zed) on :8088 and its browser smoke test in headless chromium; screenshots in .stack/horizon
 	@bash devstack/horizon.sh
 
-conformance: ## every tempest API suite (identity, image, volume, compute, network) against `make dev`, counts per suite (long)
+conformance: ## every tempest API suite (identity, image, volume, compute, network), then gophercloud's acceptance tests, against `make dev`, counts per suite (long)
 	@bash devstack/conformance.sh
 
 tempest-identity: ## tempest's identity API tests against `make dev` (long; not in `make test`)
@@ -81,6 +81,9 @@ tempest-compute: ## tempest's compute API tests against `make dev` (long; not in
 
 tempest-network: ## tempest's network API tests against `make dev` (long; not in `make test`)
 	@bash devstack/tempest.sh network
+
+gophercloud: ## gophercloud's acceptance tests (identity, image, blockstorage, compute) against `make dev` (long; not in `make test`)
+	@bash devstack/gophercloud.sh
 
 bench-nova-boot: ## nova: POST /servers to domain started and to ACTIVE, sequential and concurrent boots (make dev first)
 	@bash devstack/bench-nova-boot.sh

@@ -31,6 +31,8 @@ done
 curl -fsS -o /dev/null "http://$HOST_IP:5000/v3" || die "keystone does not answer on http://$HOST_IP:5000/v3: run 'make dev' first"
 gophercloud_install
 gophercloud_env
+gophercloud_image_proxy_start
+trap gophercloud_image_proxy_stop EXIT
 
 status=0
 for suite in "${suites[@]}"; do
@@ -40,6 +42,8 @@ for suite in "${suites[@]}"; do
   start=$(date +%s) rc=0
   gophercloud_run "$suite" "$logf" || rc=$?
   echo "gophercloud $suite: $(gophercloud_counts "$logf") ($(($(date +%s) - start)) s; log: $logf)"
+  left=$(gophercloud_cleanup)
+  [ -z "$left" ] || echo "  left behind by the tests, deleted: $left"
   if [ "$rc" != 0 ] && ! grep -qE '^--- (PASS|FAIL|SKIP): ' "$logf"; then
     tail -30 "$logf"
     echo "gophercloud $suite: go test ran no test (exit $rc; log: $logf)" >&2

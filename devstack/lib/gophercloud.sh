@@ -13,6 +13,10 @@ GOPHERCLOUD_MODULE=github.com/gophercloud/gophercloud/v2
 GOPHERCLOUD_VERSION=${GOPHERCLOUD_VERSION:-v2.8.0}
 GOPHERCLOUD_CACHE=${GOPHERCLOUD_CACHE:-$REPO_DIR/.cache/gophercloud}
 GOPHERCLOUD_DIR=$GOPHERCLOUD_CACHE/gophercloud-$GOPHERCLOUD_VERSION
+# The tests run as admin in a project of their own: some expect to find
+# only what they made there (TestVolumes pages through every volume of the
+# project), and what a failed test leaves is easy to find and delete.
+GOPHERCLOUD_PROJECT=${GOPHERCLOUD_PROJECT:-gophercloud}
 
 # The suites: name and package (under internal/acceptance/openstack).
 declare -A GOPHERCLOUD_PACKAGES=(
@@ -44,8 +48,9 @@ gophercloud_install() {
   touch "$GOPHERCLOUD_DIR/.complete"
 }
 
-# gophercloud_env: the image and the two flavors the compute tests boot
-# (made once as admin, found by name afterwards) and the environment of
+# gophercloud_env: the project the tests run in (admin has the admin role
+# on it), the image and the two flavors the compute tests boot (made once
+# as admin, found by name afterwards) and the environment of
 # internal/acceptance/clients, exported. openrc gives the OS_* credentials.
 gophercloud_env() {
   local image=${TINY_IMAGE:-$REPO_DIR/.cache/images/tiny.raw} ids
@@ -53,6 +58,9 @@ gophercloud_env() {
   # shellcheck disable=SC1091
   source "$REPO_DIR/openrc"
   (
+    openstack project show "$GOPHERCLOUD_PROJECT" >/dev/null 2>&1 ||
+      openstack project create --domain default --description "gophercloud's acceptance tests (devstack/gophercloud.sh)" "$GOPHERCLOUD_PROJECT" >/dev/null
+    openstack role add --user admin --user-domain Default --project "$GOPHERCLOUD_PROJECT" --project-domain Default admin
     openstack image show gophercloud-tiny -f value -c id >/dev/null 2>&1 ||
       openstack image create --public --disk-format raw --container-format bare --file "$image" gophercloud-tiny >/dev/null
     openstack flavor show gophercloud.tiny >/dev/null 2>&1 || openstack flavor create --ram 128 --vcpus 1 --disk 1 gophercloud.tiny >/dev/null
@@ -76,19 +84,118 @@ gophercloud_env() {
   OS_BRANCH=stable/zed
   # Two compute hosts on shared (RBD) storage: live migration is served.
   OS_LIVE_MIGRATE=1
-  export OS_IMAGE_ID OS_FLAVOR_ID OS_FLAVOR_ID_RESIZE OS_EXTGW_ID OS_NETWORK_NAME OS_POOL_NAME \
+  OS_PROJECT_NAME=$GOPHERCLOUD_PROJECT
+  export OS_PROJECT_NAME OS_IMAGE_ID OS_FLAVOR_ID OS_FLAVOR_ID_RESIZE OS_EXTGW_ID OS_NETWORK_NAME OS_POOL_NAME \
     OS_DOMAIN_ID OS_BRANCH OS_LIVE_MIGRATE
   unset OS_USER_DOMAIN_NAME OS_PROJECT_DOMAIN_NAME
 }
 
 # gophercloud_run SUITE LOG: `go test` of SUITE's package, one test at a
-# time, its whole output in LOG; the exit status is go test's.
+# time, its whole output in LOG; the exit status is go test's. A panic
+# ends a test binary: the tests it did not reach then run in a go test of
+# their own, appended to LOG, until every test has run.
 gophercloud_run() {
-  local suite=$1 logf=$2 pkg
+  local suite=$1 logf=$2 pkg rc=0 all left run=${GOPHERCLOUD_RUN:-.}
   pkg=./internal/acceptance/openstack/${GOPHERCLOUD_PACKAGES[$suite]:?unknown suite $suite}
   log "gophercloud: go test $pkg; log: $logf"
-  (cd "$GOPHERCLOUD_DIR" && GOFLAGS=-mod=mod go test -tags "fixtures acceptance" -count=1 -v -p 1 -parallel 1 \
-    -timeout "${GOPHERCLOUD_TIMEOUT:-60m}" ${GOPHERCLOUD_RUN:+-run "$GOPHERCLOUD_RUN"} "$pkg") >"$logf" 2>&1
+  gophercloud_go_test "$pkg" "$run" >"$logf" 2>&1 || rc=$?
+  while grep -q '^panic: ' "$logf"; do
+    all=$(gophercloud_go_test "$pkg" "$run" -list "$run" 2>/dev/null | grep '^Test') || break
+    left=$(grep -vxF -f <(sed -nE 's/^=== RUN   ([^/]+)$/\1/p' "$logf") <<<"$all" | paste -sd'|') || true
+    [ -n "$left" ] || break
+    log "gophercloud: a test panicked; running the $(tr '|' '\n' <<<"$left" | wc -l) tests it did not reach"
+    sed -i 's/^panic: /panicked: /' "$logf"
+    rc=0
+    gophercloud_go_test "$pkg" "^($left)\$" >>"$logf" 2>&1 || rc=$?
+  done
+  return $rc
+}
+
+# gophercloud_go_test PKG REGEX [ARGS...]: go test -run REGEX in the module.
+gophercloud_go_test() {
+  local pkg=$1 run=$2
+  shift 2
+  (cd "$GOPHERCLOUD_DIR" && HTTP_PROXY=${GOPHERCLOUD_HTTP_PROXY:-} NO_PROXY= GOFLAGS=-mod=mod \
+    go test -tags "fixtures acceptance" -count=1 -v -p 1 -parallel 1 -timeout "${GOPHERCLOUD_TIMEOUT:-60m}" \
+    -run "$run" "$@" "$pkg")
+}
+
+# gophercloud_image_proxy_start: TestImageStage downloads its image from
+# download.cirros-cloud.net, which this machine cannot reach. Go's HTTP
+# client takes HTTP_PROXY from the environment and never proxies loopback
+# addresses (the cloud's APIs): a proxy on loopback answers every GET of
+# that host with the tiny image, and refuses anything else; gophercloud_run
+# gives the tests its address. gophercloud_image_proxy_stop ends it.
+gophercloud_image_proxy_start() {
+  local image=${TINY_IMAGE:-$REPO_DIR/.cache/images/tiny.raw} port_file
+  port_file=$(mktemp)
+  /usr/bin/python3 - "$image" "$port_file" >>"$LOG_DIR/gophercloud-proxy.log" 2>&1 <<'PY' &
+import http.server, sys, urllib.parse
+image, port_file = sys.argv[1], sys.argv[2]
+class Proxy(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if urllib.parse.urlsplit(self.path).hostname != "download.cirros-cloud.net":
+            self.send_error(403, "only download.cirros-cloud.net is served here")
+            return
+        with open(image, "rb") as f:
+            data = f.read()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+srv = http.server.HTTPServer(("127.0.0.1", 0), Proxy)
+with open(port_file, "w") as f:
+    f.write(str(srv.server_address[1]))
+srv.serve_forever()
+PY
+  GOPHERCLOUD_PROXY_PID=$!
+  local i
+  for ((i = 0; i < 40; i++)); do [ -s "$port_file" ] && break; sleep 0.25; done
+  [ -s "$port_file" ] || die "gophercloud: the image proxy did not start (log: $LOG_DIR/gophercloud-proxy.log)"
+  GOPHERCLOUD_HTTP_PROXY=http://127.0.0.1:$(cat "$port_file")
+  rm -f "$port_file"
+}
+
+gophercloud_image_proxy_stop() {
+  [ -n "${GOPHERCLOUD_PROXY_PID:-}" ] && kill "$GOPHERCLOUD_PROXY_PID" 2>/dev/null || true
+}
+
+# gophercloud_cleanup: delete what the tests left in their project
+# (servers, then backups, snapshots and volumes, then images) and print
+# what that was, if anything. The tests defer their deletes, but a
+# delete can fail too (a server in ERROR, a volume still attached, a
+# panic).
+gophercloud_cleanup() {
+  (
+    # shellcheck disable=SC1091
+    source "$REPO_DIR/openrc"
+    export OS_PROJECT_NAME=$GOPHERCLOUD_PROJECT
+    local id pid
+    pid=$(openstack project show "$GOPHERCLOUD_PROJECT" -f value -c id)
+    for id in $(openstack server list -f value -c ID); do
+      echo "server $id"
+      openstack server delete --wait "$id" >&2 || true
+    done
+    for id in $(openstack volume backup list -f value -c ID); do
+      echo "backup $id"
+      openstack volume backup delete --force "$id" >&2 || true
+    done
+    for id in $(openstack volume snapshot list -f value -c ID); do
+      echo "snapshot $id"
+      openstack volume snapshot delete --force "$id" >&2 || true
+    done
+    for id in $(openstack volume list -f value -c ID); do
+      echo "volume $id"
+      openstack volume set --state available --detached "$id" >&2 2>/dev/null || true
+      openstack volume delete --force "$id" >&2 || true
+    done
+    for id in $(openstack image list --property owner="$pid" -f value -c ID); do
+      echo "image $id"
+      openstack image set --unprotected "$id" >&2 2>/dev/null || true
+      openstack image delete "$id" >&2 || true
+    done
+  ) 2>>"$LOG_DIR/gophercloud-cleanup.log" | sort | awk '{ n[$1]++ } END { for (k in n) printf "%s%d %s(s)", (i++ ? ", " : ""), n[k], k }'
 }
 
 # gophercloud_results LOG: "STATUS TEST" for every top-level test (PASS,
