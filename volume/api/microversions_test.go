@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -9,8 +10,9 @@ import (
 // TestMicroversions345To366 checks over HTTP against the dev cloud what
 // the microversions between 3.45 and 3.66 change in what is served: the
 // volume list count (3.45), the volume detail fields (3.48, 3.63, 3.65),
-// the backends' state in os-services (3.49), time comparison filters
-// (3.60) and snapshots of in-use volumes without force (3.66).
+// the backends' state in os-services (3.49), the types' extra specs
+// filter (3.52), time comparison filters (3.60) and snapshots of in-use
+// volumes without force (3.66).
 func TestMicroversions345To366(t *testing.T) {
 	s := adminSession(t)
 	id := s.newVolume(map[string]any{"size": 1, "name": "mv-fields"})
@@ -57,6 +59,20 @@ func TestMicroversions345To366(t *testing.T) {
 	}
 	if code, out := s.do("GET", "/volumes?created_at=after:"+future, "3.60", nil); code != 400 || errMessage(out) != "Invalid after operator" {
 		t.Errorf("created_at=after:... at 3.60: %d %v", code, out)
+	}
+
+	// 3.52: types filtered on their extra specs.
+	typ := s.must(200, "POST", "/types", "", map[string]any{"volume_type": map[string]any{"name": "mv-type-" + time.Now().Format("150405.000"),
+		"extra_specs": map[string]any{"mv_test": "352"}}})["volume_type"].(map[string]any)
+	defer s.do("DELETE", "/types/"+typ["id"].(string), "", nil)
+	types := func(mv string) []any {
+		return s.must(200, "GET", "/types?extra_specs="+url.QueryEscape(`{"mv_test":"352"}`), mv, nil)["volume_types"].([]any)
+	}
+	if got := types("3.52"); len(got) != 1 || got[0].(map[string]any)["id"] != typ["id"] {
+		t.Errorf("types with extra_specs mv_test=352 at 3.52: %v", got)
+	}
+	if got := types("3.51"); len(got) < 2 {
+		t.Errorf("types at 3.51 (extra_specs not applied): %d", len(got))
 	}
 
 	// 3.49: cinder-volume services carry their backend's state.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gostack/gostack/services/fault"
 	"github.com/gostack/gostack/services/httpapi"
+	"github.com/gostack/gostack/services/httpapi/microversion"
 	"github.com/gostack/gostack/volume/store"
 )
 
@@ -46,6 +47,14 @@ func (a *API) listTypes(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		fail(w, r, err)
 		return
+	}
+	if es := q.Get("extra_specs"); es != "" && microversion.Of(r).AtLeast(3, 52) {
+		want, err := parseDictParam(es)
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		types = filterTypeSpecs(types, want, a.allowed(c, "volume_extension:access_types_extra_specs", "")) // types_filter.go
 	}
 	items := make([]map[string]any, 0, len(types))
 	for _, t := range types {
