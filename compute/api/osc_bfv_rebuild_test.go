@@ -53,7 +53,9 @@ func oscPython(t *testing.T) string {
 // fresh boot, still on the same root volume (in-use, attached on
 // /dev/vda, one Cinder attachment) whose data is now image Y's (its RBD
 // image a clone of images/Y@snap) and whose volume_image_metadata name Y,
-// while the server shows no image, as nova for volume-backed servers.
+// while the server shows no image, as nova for volume-backed servers. At
+// 2.92 the volume's own image rebuilds the guest without a reimage. A
+// reimage Cinder fails puts the server in ERROR with nothing orphaned.
 func TestOpenStackClientRebuildVolumeBacked(t *testing.T) {
 	e := newBootFromVolumeEnv(t, "bfvrb")
 	src := testenv.Require(t, "GOSTACK_TINY_IMAGE")
@@ -131,6 +133,21 @@ func TestOpenStackClientRebuildVolumeBacked(t *testing.T) {
 	events := e.user.Run("server", "event", "list", id)
 	if !strings.Contains(events, "rebuild") {
 		t.Errorf("server event list has no rebuild:\n%s", events)
+	}
+
+	// Below 2.93 the root volume's own image rebuilds the guest on the
+	// volume as it is (no reimage): the real client's rebuild --wait.
+	before = settledConsole(t, console)
+	e.user.Run("--os-compute-api-version", "2.92", "server", "rebuild", "--image", imgY, "--wait", id)
+	if rb := e.user.JSON("server", "show", id); rb["status"] != "ACTIVE" {
+		t.Errorf("rebuild at 2.92 with the volume's image: %v", rb["status"])
+	}
+	poll(t, "a fresh boot after the rebuild at 2.92", 3*time.Minute, freshBoot(console, before))
+	if n := cinderAttachments(t, e.admin, rootID); n != 1 {
+		t.Errorf("root volume after the rebuild at 2.92: %d attachments", n)
+	}
+	if info := testenv.RBD(t, "info", "volumes/volume-"+rootID); !strings.Contains(info, "parent: images/"+imgY+"@snap") {
+		t.Errorf("root volume after the rebuild at 2.92:\n%s", info)
 	}
 
 	// A reimage Cinder cannot do (the root volume has a snapshot): Cinder
