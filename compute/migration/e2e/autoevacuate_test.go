@@ -70,3 +70,54 @@ func TestAutoEvacuate(t *testing.T) {
 	}
 	admin.Run("compute", "service", "set", "--up", hostA, "nova-compute")
 }
+
+// TestAutoEvacuateFenced: host A loses the control plane (only its
+// nova-compute dies: its guests run on). Nothing is evacuated while it
+// merely looks down; after service_down_time the conductor runs the dev
+// cloud's fence_command (devstack/host.sh fence), which kills the host,
+// forces its service down and evacuates the opted-in server to B.
+func TestAutoEvacuateFenced(t *testing.T) {
+	requireHosts(t)
+	name := "fence-" + suffix()
+	f := newFixture(t, name, 256)
+	admin := osc(t)
+	srv := admin.JSON("server", "create", "--image", f.image, "--flavor", f.flavor, "--network", "private",
+		"--availability-zone", zone+":"+hostA, "--property", "HA_Enabled=True", "--wait", name)
+	id := srv["id"].(string)
+	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", id) })
+	if srv["status"] != "ACTIVE" || srv["OS-EXT-SRV-ATTR:host"] != hostA {
+		t.Fatalf("server create on %s: %v", hostA, srv)
+	}
+	dom := domainName(t, id)
+	waitHeartbeat(t, id, 2)
+
+	hostSh(t, "partition", hostIndex(hostA))
+	t.Cleanup(func() {
+		_ = exec.Command("bash", filepath.Join(repoDir(t), "devstack", "host.sh"), "start", hostIndex(hostA)).Run()
+		osc(t).Quietly("compute", "service", "set", "--up", hostA, "nova-compute")
+	})
+	cut := time.Now()
+	m := waitMigration(t, id, "evacuation", 5*time.Minute, "done", "error", "failed")
+	if m["Status"] != "done" {
+		t.Fatalf("evacuation after fencing ended %v: %s", m["Status"], admin.Run("server", "event", "list", id, "--long"))
+	}
+	waitServer(t, id, "ACTIVE", hostB, 2*time.Minute)
+	t.Logf("fenced and evacuated: %s from the partition to ACTIVE on %s", time.Since(cut).Round(time.Second), hostB)
+	if since := time.Since(cut); since < 50*time.Second {
+		t.Errorf("evacuated %s after the partition: before service_down_time, without fencing", since)
+	}
+	if out := admin.Run("compute", "service", "list", "--host", hostA, "--service", "nova-compute", "--long", "-f", "value", "-c", "Forced Down"); !strings.Contains(out, "True") {
+		t.Errorf("the fenced host's service is not forced down: %q", out)
+	}
+	waitHeartbeat(t, id, 1)
+
+	hostSh(t, "start", hostIndex(hostA))
+	deadline := time.Now().Add(3 * time.Minute)
+	for strings.Contains(virsh(t, hostA, "list", "--all", "--name"), dom) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s still defines %s after its nova-compute started:\n%s", hostA, dom, virsh(t, hostA, "list", "--all"))
+		}
+		time.Sleep(2 * time.Second)
+	}
+	admin.Run("compute", "service", "set", "--up", hostA, "nova-compute")
+}
