@@ -57,7 +57,7 @@ func (m *Manager) reimageRootVolume(ctx context.Context, a computeapi.RebuildIns
 	// instance once the old one is gone.
 	at, err := vols.AttachmentCreate(ctx, token, root.VolumeID, uuid)
 	if err != nil {
-		return root, fault.Wrap(err, fault.KindOf(err), "Failed to rebuild volume backed instance: %s", fault.MessageOf(err))
+		return root, rebuildAborted(uuid, err)
 	}
 	undo := func(cause error) error {
 		dctx, cancel := detached(ctx)
@@ -77,7 +77,7 @@ func (m *Manager) reimageRootVolume(ctx context.Context, a computeapi.RebuildIns
 	root.AttachmentID = at.ID
 	if old != "" {
 		if err := vols.AttachmentDelete(ctx, token, old); err != nil {
-			return root, fault.Wrap(err, fault.KindOf(err), "Failed to rebuild volume backed instance: %s", fault.MessageOf(err))
+			return root, rebuildAborted(uuid, err)
 		}
 	}
 	gb := (a.Image.Size + 1<<30 - 1) >> 30
@@ -86,14 +86,20 @@ func (m *Manager) reimageRootVolume(ctx context.Context, a computeapi.RebuildIns
 	defer w.done()
 	start := m.now()
 	if err := re.Reimage(ctx, token, root.VolumeID, a.Image.ID, true); err != nil {
-		return root, fault.Wrap(err, fault.KindOf(err), "Failed to rebuild volume backed instance: %s", fault.MessageOf(err))
+		return root, rebuildAborted(uuid, err)
 	}
 	if err := w.wait(ctx, timeout); err != nil {
-		return root, fault.Wrap(err, fault.KindOf(err), "Failed to rebuild volume backed instance: %s", fault.MessageOf(err))
+		return root, rebuildAborted(uuid, err)
 	}
 	m.log.InfoContext(ctx, "compute: root volume reimaged", "instance", uuid, "volume", root.VolumeID, "image", a.Image.ID,
 		"seconds", m.now().Sub(start).Seconds())
 	return root, nil
+}
+
+// rebuildAborted is nova's BuildAbortException of a volume-backed
+// rebuild, with the cause's message after nova's reason.
+func rebuildAborted(uuid string, err error) error {
+	return fault.Wrap(err, fault.KindOf(err), "Build of instance %s aborted: Failed to rebuild volume backed instance. %s", uuid, fault.MessageOf(err))
 }
 
 // connectRootVolume connects the reimaged root volume's new attachment on
