@@ -75,6 +75,8 @@ func (a *API) evacuate(w http.ResponseWriter, r *http.Request, c caller, arg any
 		writeErr(w, r, invalid("Can't force to a non-provided destination"))
 		return
 	}
+	// Before 2.29 a named host is used as it is, without the scheduler.
+	force = force || (host != "" && !atLeast(r, 29))
 	lc, err := a.liveConductor()
 	if err != nil {
 		writeErr(w, r, err)

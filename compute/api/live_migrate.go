@@ -116,6 +116,8 @@ func (a *API) migrateLive(w http.ResponseWriter, r *http.Request, c caller, arg 
 		writeErr(w, r, invalid("Can't force to a non-provided destination"))
 		return
 	}
+	// Before 2.30 a named host is used as it is, without the scheduler.
+	force = force || (host != "" && !atLeast(r, 30))
 	if block {
 		writeErr(w, r, invalid("%s is not on local storage: Block migration can not be used with shared storage.", in.Host))
 		return

@@ -134,9 +134,10 @@ func (m *Manager) startLiveMigration(ctx context.Context, a conductorapi.LiveMig
 }
 
 // moveDestination claims a destination other than the instance's host:
-// the host asked for, or the scheduler's choice. As upstream before
-// requested destinations, a named host bypasses the filters (not the
-// claim).
+// the scheduler's choice, or the host asked for. A forced host (force, or
+// a host named before the microversion that added force) bypasses the
+// filters but not the claim; otherwise the host is nova's requested
+// destination, judged by the filters like any other.
 func (m *Manager) moveDestination(ctx context.Context, in objects.Instance, host string, force bool) (schedulerapi.Selection, error) {
 	f := in.Flavor
 	spec := schedulerapi.RequestSpec{
@@ -145,9 +146,12 @@ func (m *Manager) moveDestination(ctx context.Context, in objects.Instance, host
 		AvailabilityZone: in.AvailabilityZone,
 		IgnoreHosts:      []string{in.Host},
 	}
-	if host != "" {
+	switch {
+	case host != "" && force:
 		spec.ForceHosts = []string{host}
 		spec.AvailabilityZone = ""
+	case host != "":
+		spec.RequestedHost = host
 	}
 	sels, err := m.scheduler.SelectDestinations(ctx, spec)
 	if err == nil && len(sels) == 0 {
