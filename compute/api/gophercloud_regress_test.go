@@ -1,8 +1,12 @@
 package api_test
 
 import (
+	"context"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/gostack/gostack/compute/network/rpcapi"
 )
 
 // Regression tests for the failures gophercloud's compute acceptance tests
@@ -43,4 +47,90 @@ func TestExtensionsListSchedulerHints(t *testing.T) {
 		t.Errorf("extensions: %s", r.raw)
 	}
 	want(t, "extension", n.do(alice, memberR, "", "GET", "/v2.1/extensions/OS-SCH-HNT", nil), 200)
+}
+
+// vifNetwork is a network service whose instances have the VIFs set in
+// vifs (by instance).
+type vifNetwork struct {
+	mu   sync.Mutex
+	vifs map[string][]rpcapi.VIF
+}
+
+func (f *vifNetwork) GetInstanceNWInfo(_ context.Context, instance string) ([]rpcapi.VIF, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.vifs[instance], nil
+}
+
+func (f *vifNetwork) GetInstancesNWInfo(_ context.Context, instances []string) (map[string][]rpcapi.VIF, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[string][]rpcapi.VIF{}
+	for _, id := range instances {
+		out[id] = f.vifs[id]
+	}
+	return out, nil
+}
+
+func (f *vifNetwork) DeallocateForInstance(context.Context, rpcapi.DeallocateForInstanceArgs) error {
+	return nil
+}
+func (f *vifNetwork) InstanceGroup(context.Context, rpcapi.InstanceGroupArgs) error       { return nil }
+func (f *vifNetwork) ValidateNetworks(context.Context, rpcapi.ValidateNetworksArgs) error { return nil }
+
+// A server's views had no security_groups: nova lists the names of its
+// ports' groups in GET /servers/{id} and /servers/detail (gophercloud
+// TestSecGroupsAddGroupToServer looks for a group added with
+// addSecurityGroup there).
+func TestServerViewSecurityGroups(t *testing.T) {
+	neutron := newMemNeutron()
+	vifs := &vifNetwork{vifs: map[string][]rpcapi.VIF{}}
+	n := newSecGroupProxyNova(t, neutron, vifs)
+	f := createFlavor(t, n, "sgv", 128, 1, true)
+	boot := func() string {
+		r := n.do(alice, memberR, "2.37", "POST", "/v2.1/servers", serverBody(f, imgID, map[string]any{"networks": "auto"}))
+		want(t, "create server", r, 202)
+		return obj(t, r.body, "server")["id"].(string)
+	}
+	one, two, bare := boot(), boot(), boot()
+	web := createSecGroup(t, n, alice, "web")["id"].(string)
+	app := createSecGroup(t, n, alice, "app")["id"].(string)
+	var def string
+	for _, g := range neutron.groups {
+		if g.TenantID == alice && g.Name == "default" {
+			def = g.ID
+		}
+	}
+	vifs.vifs[one] = []rpcapi.VIF{{PortID: "p1", SecurityGroups: []string{def, web}}, {PortID: "p2", SecurityGroups: []string{web, app}}}
+	vifs.vifs[two] = []rpcapi.VIF{{PortID: "p3", SecurityGroups: []string{app}}}
+	vifs.vifs[bare] = []rpcapi.VIF{{PortID: "p4"}}
+	names := func(s map[string]any) string {
+		var out []string
+		gs, _ := s["security_groups"].([]any)
+		for _, g := range gs {
+			out = append(out, g.(map[string]any)["name"].(string))
+		}
+		return strings.Join(out, ",")
+	}
+	r := n.do(alice, memberR, "", "GET", "/v2.1/servers/"+one, nil)
+	if want(t, "show", r, 200); names(obj(t, r.body, "server")) != "default,web,app" {
+		t.Errorf("show: %s", r.raw)
+	}
+	r = n.do(alice, memberR, "", "GET", "/v2.1/servers/"+bare, nil)
+	if _, ok := obj(t, r.body, "server")["security_groups"]; ok {
+		t.Errorf("a server whose ports have no group: %s", r.raw)
+	}
+	lookups := len(neutron.tokens)
+	r = n.do(alice, memberR, "", "GET", "/v2.1/servers/detail", nil)
+	want(t, "detail", r, 200)
+	got := map[string]string{}
+	for _, s := range listOf(t, r, "servers") {
+		got[s["id"].(string)] = names(s)
+	}
+	if got[one] != "default,web,app" || got[two] != "app" || got[bare] != "" {
+		t.Errorf("detail: %v", got)
+	}
+	if n := len(neutron.tokens) - lookups; n != 1 {
+		t.Errorf("the page's group names took %d lookups, want 1", n)
+	}
 }

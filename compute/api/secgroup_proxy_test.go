@@ -247,7 +247,7 @@ func (m *memNeutron) ListPorts(_ context.Context, token, deviceID string) ([]net
 var _ api.NetworkAPI = (*memNeutron)(nil)
 
 // newSecGroupProxyNova is newNova with the in-memory network service.
-func newSecGroupProxyNova(t *testing.T, net api.NetworkAPI) *nova {
+func newSecGroupProxyNova(t *testing.T, net api.NetworkAPI, rpc ...api.Network) *nova {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	t.Cleanup(cancel)
@@ -272,6 +272,9 @@ func newSecGroupProxyNova(t *testing.T, net api.NetworkAPI) *nova {
 		Policy: enforcer, Log: quiet})
 	if net != nil {
 		a.SetNetworkAPI(net)
+	}
+	for _, n := range rpc {
+		a.SetNetwork(n)
 	}
 	srv := httptest.NewServer(a.Handler(httpapi.Config{Logger: quiet}, injectCaller))
 	t.Cleanup(srv.Close)

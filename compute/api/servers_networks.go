@@ -2,8 +2,11 @@ package api
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/netip"
+	"net/url"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -166,10 +169,97 @@ func (a *API) vifsOf(r *http.Request, in objects.Instance) []rpcapi.VIF {
 // IPs with the port's MAC (nova's view with the OS-EXT-IPS extensions),
 // from the page's VIFs when the view has them.
 func (a *API) addressesOf(r *http.Request, v *viewCtx, in objects.Instance) map[string]any {
+	return addressMap(a.viewVIFs(r, v, in), true)
+}
+
+// viewVIFs are the instance's VIFs for a view: the page's, else asked
+// once per server.
+func (a *API) viewVIFs(r *http.Request, v *viewCtx, in objects.Instance) []rpcapi.VIF {
 	if v.vifs != nil {
-		return addressMap(v.vifs[in.UUID], true)
+		return v.vifs[in.UUID]
 	}
-	return addressMap(a.vifsOf(r, in), true)
+	if vifs, ok := v.ownVIFs[in.UUID]; ok {
+		return vifs
+	}
+	vifs := a.vifsOf(r, in)
+	if v.ownVIFs == nil {
+		v.ownVIFs = map[string][]rpcapi.VIF{}
+	}
+	v.ownVIFs[in.UUID] = vifs
+	return vifs
+}
+
+// securityGroupsOf is a server's "security_groups", as nova's
+// _add_security_grps: the names of its ports' groups ({"name": ...}),
+// each once, in port order; none (the key left out) for a server without
+// ports or when the network service does not answer. The names come from
+// the network API with the caller's token, in one query for the page;
+// a group the caller cannot see is left out.
+func (a *API) securityGroupsOf(r *http.Request, v *viewCtx, in objects.Instance) []map[string]string {
+	if a.netapi == nil {
+		return nil
+	}
+	vifs := a.viewVIFs(r, v, in)
+	if !hasGroups(vifs) {
+		return nil
+	}
+	if v.groupNames == nil {
+		ids := map[string]bool{}
+		add := func(vifs []rpcapi.VIF) {
+			for _, vif := range vifs {
+				for _, id := range vif.SecurityGroups {
+					ids[id] = true
+				}
+			}
+		}
+		add(vifs)
+		for _, page := range v.vifs {
+			add(page)
+		}
+		v.groupNames = a.groupNames(r, v.c, slices.Sorted(maps.Keys(ids)))
+	}
+	var out []map[string]string
+	seen := map[string]bool{}
+	for _, vif := range vifs {
+		for _, id := range vif.SecurityGroups {
+			name, ok := v.groupNames[id]
+			if ok && !seen[name] {
+				seen[name] = true
+				out = append(out, map[string]string{"name": name})
+			}
+		}
+	}
+	return out
+}
+
+func hasGroups(vifs []rpcapi.VIF) bool {
+	for _, vif := range vifs {
+		if len(vif.SecurityGroups) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// groupNames looks up the names of the security groups ids as the caller
+// sees them, maxSearchIDs a query; an empty map when the network API does
+// not answer (logged).
+func (a *API) groupNames(r *http.Request, c caller, ids []string) map[string]string {
+	out := map[string]string{}
+	ctx, cancel := context.WithTimeout(rpcCtx(r), networkTimeout)
+	defer cancel()
+	for start := 0; start < len(ids); start += maxSearchIDs {
+		chunk := ids[start:min(start+maxSearchIDs, len(ids))]
+		gs, err := a.netapi.ListSecurityGroups(ctx, c.AuthToken, url.Values{"id": chunk})
+		if err != nil {
+			a.log.WarnContext(ctx, "nova-api: the network API did not give the names of servers' security groups", "groups", len(ids), "error", err)
+			return out
+		}
+		for _, g := range gs {
+			out[g.ID] = g.Name
+		}
+	}
+	return out
 }
 
 func addressMap(vifs []rpcapi.VIF, extended bool) map[string]any {

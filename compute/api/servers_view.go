@@ -25,7 +25,12 @@ type viewCtx struct {
 	computeService map[string]servicegroup.Service
 	// vifs are the page's ports by instance (nil: ask per server).
 	vifs map[string][]rpcapi.VIF
-	now  time.Time
+	// ownVIFs are those asked per server, kept for the second use.
+	ownVIFs map[string][]rpcapi.VIF
+	// groupNames are the names of the security groups of the page's
+	// ports by id, looked up once (nil: not yet).
+	groupNames map[string]string
+	now        time.Time
 	// updateView is nova's PUT /servers/{id} response below 2.75: no
 	// AZ, config drive, key, usage, extended status, attributes,
 	// volumes or host status.
@@ -225,6 +230,9 @@ func (a *API) serverView(r *http.Request, v *viewCtx, in objects.Instance) map[s
 		vols = append(vols, e)
 	}
 	s["os-extended-volumes:volumes_attached"] = vols
+	if groups := a.securityGroupsOf(r, v, in); len(groups) > 0 {
+		s["security_groups"] = groups
+	}
 	if v.hostStatus > 0 {
 		hs := a.hostStatus(v, in)
 		if v.hostStatus == 2 || hs == "UNKNOWN" {
