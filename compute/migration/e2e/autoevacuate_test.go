@@ -20,13 +20,7 @@ func TestAutoEvacuate(t *testing.T) {
 	name := "aev-" + suffix()
 	f := newFixture(t, name, 256)
 	admin := osc(t)
-	srv := admin.JSON("server", "create", "--image", f.image, "--flavor", f.flavor, "--network", "private",
-		"--availability-zone", zone+":"+hostA, "--property", "HA_Enabled=True", "--wait", name)
-	id := srv["id"].(string)
-	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", id) })
-	if srv["status"] != "ACTIVE" || srv["OS-EXT-SRV-ATTR:host"] != hostA {
-		t.Fatalf("server create on %s: %v", hostA, srv)
-	}
+	id := bootOn(t, f, hostA, name, "--property", "HA_Enabled=True")
 	stay := bootOn(t, f, hostA, name+"-stay")
 	dom, stayDom := domainName(t, id), domainName(t, stay)
 	disk := rbdImage(id)
@@ -58,13 +52,7 @@ func TestAutoEvacuate(t *testing.T) {
 	}
 
 	hostSh(t, "start", hostIndex(hostA))
-	deadline := time.Now().Add(3 * time.Minute)
-	for strings.Contains(virsh(t, hostA, "list", "--all", "--name"), dom) {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s still defines %s after its nova-compute started:\n%s", hostA, dom, virsh(t, hostA, "list", "--all"))
-		}
-		time.Sleep(2 * time.Second)
-	}
+	waitUndefined(t, hostA, dom)
 	if l := virsh(t, hostA, "list", "--all", "--name"); !strings.Contains(l, stayDom) {
 		t.Errorf("%s lost the guest of the server that stayed (%s):\n%s", hostA, stayDom, l)
 	}
@@ -81,13 +69,7 @@ func TestAutoEvacuateFenced(t *testing.T) {
 	name := "fence-" + suffix()
 	f := newFixture(t, name, 256)
 	admin := osc(t)
-	srv := admin.JSON("server", "create", "--image", f.image, "--flavor", f.flavor, "--network", "private",
-		"--availability-zone", zone+":"+hostA, "--property", "HA_Enabled=True", "--wait", name)
-	id := srv["id"].(string)
-	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", id) })
-	if srv["status"] != "ACTIVE" || srv["OS-EXT-SRV-ATTR:host"] != hostA {
-		t.Fatalf("server create on %s: %v", hostA, srv)
-	}
+	id := bootOn(t, f, hostA, name, "--property", "HA_Enabled=True")
 	dom := domainName(t, id)
 	waitHeartbeat(t, id, 2)
 
@@ -112,12 +94,6 @@ func TestAutoEvacuateFenced(t *testing.T) {
 	waitHeartbeat(t, id, 1)
 
 	hostSh(t, "start", hostIndex(hostA))
-	deadline := time.Now().Add(3 * time.Minute)
-	for strings.Contains(virsh(t, hostA, "list", "--all", "--name"), dom) {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s still defines %s after its nova-compute started:\n%s", hostA, dom, virsh(t, hostA, "list", "--all"))
-		}
-		time.Sleep(2 * time.Second)
-	}
+	waitUndefined(t, hostA, dom)
 	admin.Run("compute", "service", "set", "--up", hostA, "nova-compute")
 }

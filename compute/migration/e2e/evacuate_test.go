@@ -171,13 +171,7 @@ func TestEvacuate(t *testing.T) {
 	// Host A comes back: its libvirtd still has the guest's definition;
 	// nova-compute finds the instance on B and undefines it, unstarted.
 	hostSh(t, "start", hostIndex(hostA))
-	deadline := time.Now().Add(3 * time.Minute)
-	for strings.Contains(virsh(t, hostA, "list", "--all", "--name"), dom) {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s still defines %s after its nova-compute started:\n%s", hostA, dom, virsh(t, hostA, "list", "--all"))
-		}
-		time.Sleep(2 * time.Second)
-	}
+	waitUndefined(t, hostA, dom)
 	if n := qemuStarts(t, hostA, dom); n != startsOnA {
 		t.Errorf("QEMU of %s started on %s after the evacuation (%d starts, %d before)", dom, hostA, n, startsOnA)
 	}

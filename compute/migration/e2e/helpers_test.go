@@ -94,12 +94,14 @@ func newFixture(t testing.TB, name string, ramMB int) fixture {
 }
 
 // bootOn boots a server on the network private on host (an admin's
-// forced host ha:HOST) and waits for ACTIVE.
-func bootOn(t testing.TB, f fixture, host, name string) string {
+// forced host ha:HOST), with more of `server create`'s options, and
+// waits for ACTIVE.
+func bootOn(t testing.TB, f fixture, host, name string, options ...string) string {
 	t.Helper()
 	admin := osc(t)
-	srv := admin.JSON("server", "create", "--image", f.image, "--flavor", f.flavor, "--network", "private",
-		"--availability-zone", zone+":"+host, "--wait", name)
+	args := append([]string{"server", "create", "--image", f.image, "--flavor", f.flavor, "--network", "private",
+		"--availability-zone", zone + ":" + host, "--wait"}, options...)
+	srv := admin.JSON(append(args, name)...)
 	id := srv["id"].(string)
 	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", id) })
 	if srv["status"] != "ACTIVE" || srv["OS-EXT-SRV-ATTR:host"] != host {
@@ -212,6 +214,19 @@ func waitMigration(t testing.TB, id, typ string, within time.Duration, statuses 
 			t.Fatalf("no %s migration of %s reached %v within %s: %v", typ, id, statuses, within, migrations(t, id))
 		}
 		time.Sleep(time.Second)
+	}
+}
+
+// waitUndefined waits until host's libvirtd no longer defines dom (a
+// host that came back cleaning up after an evacuation).
+func waitUndefined(t testing.TB, host, dom string) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	for strings.Contains(virsh(t, host, "list", "--all", "--name"), dom) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s still defines %s after its nova-compute started:\n%s", host, dom, virsh(t, host, "list", "--all"))
+		}
+		time.Sleep(2 * time.Second)
 	}
 }
 
