@@ -103,19 +103,27 @@ func TestOSCInterfaces(t *testing.T) {
 	user := newProjectUser(t, admin, "osif-"+sfx, "member")
 
 	// B boots meanwhile, without a network: the other server of the
-	// conflict cases, and one whose first NIC is an attached one.
+	// conflict cases, and one whose first NIC is an attached one. Both
+	// stay in zone nova (the main host), away from the namespace hosts
+	// the migration tests stop and start.
 	b := user.JSON("--os-compute-api-version", "2.37", "server", "create", "--image", imageID, "--flavor", flavor,
-		"--network", "none", "osif-b-"+sfx)
+		"--network", "none", "--availability-zone", "nova", "osif-b-"+sfx)
 	idB := b["id"].(string)
 	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", idB) })
 	a := user.JSON("server", "create", "--image", imageID, "--flavor", flavor, "--network", "private",
-		"--config-drive", "true", "--user-data", nicUserData(t), "--wait", "osif-a-"+sfx)
+		"--config-drive", "true", "--user-data", nicUserData(t), "--availability-zone", "nova", "--wait", "osif-a-"+sfx)
 	idA := a["id"].(string)
 	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", idA) })
 	if a["status"] != "ACTIVE" {
 		t.Fatalf("server A: %v", a)
 	}
-	poll(t, "server B ACTIVE", 5*time.Minute, func() bool { return user.JSON("server", "show", idB)["status"] == "ACTIVE" })
+	poll(t, "server B ACTIVE", 8*time.Minute, func() bool {
+		s := user.JSON("server", "show", idB)
+		if s["status"] == "ERROR" {
+			t.Fatalf("server B failed: %v", s["fault"])
+		}
+		return s["status"] == "ACTIVE"
+	})
 	host := fmt.Sprint(admin.JSON("server", "show", idA)["OS-EXT-SRV-ATTR:host"])
 	hostB := fmt.Sprint(admin.JSON("server", "show", idB)["OS-EXT-SRV-ATTR:host"])
 	t.Logf("server A %s on %s, server B %s on %s", idA, host, idB, hostB)
@@ -172,7 +180,7 @@ func TestOSCInterfaces(t *testing.T) {
 
 	t.Run("add port", func(t *testing.T) {
 		user, admin := testenv.OSC{T: t, Env: user.Env}, testenv.OSC{T: t}
-		user.Run("server", "add", "port", idA, portID)
+		user.Run("--os-compute-api-version", "2.49", "server", "add", "port", "--tag", "data", idA, portID)
 		if ps := serverPorts(idA); len(ps) != 2 || !slices.Contains(ps, portID) || !slices.Contains(ps, bootPort) {
 			t.Errorf("port list --server A after the attach: %v, want %s and %s", ps, bootPort, portID)
 		}
@@ -199,13 +207,17 @@ func TestOSCInterfaces(t *testing.T) {
 		if code, body := call("GET", "/servers/"+idA+"/os-interface", "2.70", nil, &list); code != 200 || len(list.Attachments) != 2 {
 			t.Fatalf("GET os-interface: %d %s", code, body)
 		}
+		// the tag (2.49) is shown from 2.70 only
+		if code, body := call("GET", "/servers/"+idA+"/os-interface/"+portID, "2.69", nil, nil); code != 200 || strings.Contains(body, `"tag"`) {
+			t.Errorf("GET os-interface/%s at 2.69: %d %s", portID, code, body)
+		}
 		var show struct {
 			Attachment map[string]any `json:"interfaceAttachment"`
 		}
 		code, body := call("GET", "/servers/"+idA+"/os-interface/"+portID, "2.70", nil, &show)
 		att := show.Attachment
 		if code != 200 || att["port_id"] != portID || att["net_id"] != port["network_id"] || strings.ToLower(fmt.Sprint(att["mac_addr"])) != portMAC ||
-			att["port_state"] != "ACTIVE" || !strings.Contains(fmt.Sprint(att["fixed_ips"]), portIP) || att["tag"] != nil {
+			att["port_state"] != "ACTIVE" || !strings.Contains(fmt.Sprint(att["fixed_ips"]), portIP) || att["tag"] != "data" {
 			t.Errorf("GET os-interface/%s: %d %s", portID, code, body)
 		}
 	})
