@@ -464,7 +464,7 @@ func (a *API) create(r *http.Request, c caller, req serverRequest) (map[string]a
 		return nil, err
 	}
 	msg := conductorapi.BuildInstances{Instances: created, Image: img, BlockDeviceMappings: map[string][]objects.BlockDeviceMapping{},
-		AvailabilityZone: req.zone, ForceHost: req.host, ForceNode: req.node, RequestID: requestID(r)}
+		AvailabilityZone: zone, ForceHost: req.host, ForceNode: req.node, RequestID: requestID(r)}
 	bdms, err := a.store.BlockDeviceMappings(ctx, uuidsOf(created))
 	if err != nil {
 		return nil, err

@@ -1,14 +1,15 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 )
 
 // TestMovesHonourServerGroup: the two members of an anti-affinity group
-// booted in zone ha are spread over its two hosts by the scheduler; a
-// live migration of one to the other's host (a requested destination,
+// booted in zone ha are spread over its two hosts by the scheduler, and a
+// third finds no host (ERROR, "No valid host"); a live migration of one to the other's host (a requested destination,
 // judged by the filters) and a cold migration (the scheduler's choice)
 // both find no host: the migrations end in error and the member stays
 // ACTIVE where it was.
@@ -34,6 +35,14 @@ func TestMovesHonourServerGroup(t *testing.T) {
 	}
 	if hosts[0] == hosts[1] {
 		t.Fatalf("anti-affinity members on one host %s", hosts[0])
+	}
+	third := admin.JSON("server", "create", "--image", f.image, "--flavor", f.flavor, "--network", "none",
+		"--availability-zone", zone, "--hint", "group="+gid, name+"-c")
+	thirdID := third["id"].(string)
+	t.Cleanup(func() { admin.Quietly("server", "delete", "--wait", thirdID) })
+	s := waitServer(t, thirdID, "ERROR", "", 2*time.Minute)
+	if fault, _ := s["fault"].(map[string]any); fault == nil || !strings.Contains(fmt.Sprint(fault["message"]), "No valid host") {
+		t.Errorf("a third anti-affinity member on two hosts: fault %v", s["fault"])
 	}
 
 	admin.Run("server", "migrate", "--live-migration", "--host", hosts[1], ids[0])
