@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/xml"
 	"strings"
-	"time"
 
 	golibvirt "libvirt.org/go/libvirt"
 
@@ -165,36 +164,14 @@ func (d *Driver) DetachInterface(ctx context.Context, uuid string, nic virt.Inte
 // detachNICLive asks the guest to release the NIC until it is gone from
 // the live definition (nova's detach with device_detach_attempts).
 func detachNICLive(ctx context.Context, dom *golibvirt.Domain, x, mac string) error {
-	deadline := time.Now().Add(detachTimeout)
-	var lastAsk time.Time
-	for {
-		if time.Since(lastAsk) >= detachRetry {
-			err := dom.DetachDeviceFlags(x, golibvirt.DOMAIN_DEVICE_MODIFY_LIVE)
-			if hasCode(err, golibvirt.ERR_DEVICE_MISSING) {
-				return nil
-			}
-			if err != nil && !hasCode(err, golibvirt.ERR_OPERATION_FAILED, golibvirt.ERR_OPERATION_TIMEOUT) {
-				return err
-			}
-			lastAsk = time.Now()
-		}
-		if err := sleepCtx(ctx, pollInterval); err != nil {
-			return err
-		}
-		lx, err := dom.GetXMLDesc(0)
+	return detachDeviceLive(ctx, dom, x, func(live string) (bool, error) {
+		nics, err := DomainNICs(live)
 		if err != nil {
-			return err
+			return false, err
 		}
-		live, err := DomainNICs(lx)
-		if err != nil {
-			return err
-		}
-		if !hasMAC(live, mac) {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fault.New(fault.Conflict,
-				"The guest did not release the interface with MAC %s within %s; try the detach again.", mac, detachTimeout)
-		}
-	}
+		return !hasMAC(nics, mac), nil
+	}, func() error {
+		return fault.New(fault.Conflict,
+			"The guest did not release the interface with MAC %s within %s; try the detach again.", mac, detachTimeout)
+	})
 }

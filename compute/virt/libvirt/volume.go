@@ -267,7 +267,24 @@ func xmlAttr(s string) string {
 // detachLive asks the guest to release the disk until it is gone from the
 // live definition.
 func detachLive(ctx context.Context, dom *golibvirt.Domain, disk domainDisk, volumeID string) error {
-	x := serialDiskXML(disk)
+	return detachDeviceLive(ctx, dom, serialDiskXML(disk), func(live string) (bool, error) {
+		disks, err := DomainDisks(live)
+		if err != nil {
+			return false, err
+		}
+		_, ok := findSerial(disks, volumeID)
+		return !ok, nil
+	}, func() error {
+		return fault.New(fault.Conflict,
+			"The guest did not release volume %s (device /dev/%s) within %s; try the detach again.", volumeID, disk.Target.Dev, detachTimeout)
+	})
+}
+
+// detachDeviceLive asks the guest to release the device x (again every
+// detachRetry, as nova's device_detach_attempts) until gone says the live
+// definition no longer has it, or gives tooLate's error after
+// detachTimeout.
+func detachDeviceLive(ctx context.Context, dom *golibvirt.Domain, x string, gone func(liveXML string) (bool, error), tooLate func() error) error {
 	deadline := time.Now().Add(detachTimeout)
 	var lastAsk time.Time
 	for {
@@ -288,16 +305,11 @@ func detachLive(ctx context.Context, dom *golibvirt.Domain, disk domainDisk, vol
 		if err != nil {
 			return err
 		}
-		live, err := DomainDisks(lx)
-		if err != nil {
+		if ok, err := gone(lx); err != nil || ok {
 			return err
 		}
-		if _, ok := findSerial(live, volumeID); !ok {
-			return nil
-		}
 		if time.Now().After(deadline) {
-			return fault.New(fault.Conflict,
-				"The guest did not release volume %s (device /dev/%s) within %s; try the detach again.", volumeID, disk.Target.Dev, detachTimeout)
+			return tooLate()
 		}
 	}
 }
