@@ -168,6 +168,14 @@ func unbind(p *store.Port) error {
 // has exactly one, else the one shared network (nova's
 // NetworkAmbiguous when there are several).
 func (s *Service) defaultNetwork(ctx context.Context, project string) (string, error) {
+	return s.onlyNetwork(ctx, project,
+		fault.New(fault.Conflict, "Multiple possible networks found, use a Network ID to be more specific."),
+		fault.New(fault.Conflict, "Unable to automatically allocate a network for project %s", project))
+}
+
+// onlyNetwork is the project's one own network, else the one shared
+// network (external networks aside); several give ambiguous, none none.
+func (s *Service) onlyNetwork(ctx context.Context, project string, ambiguous, none error) (string, error) {
 	nets, err := s.st.ListNetworks(ctx)
 	if err != nil {
 		return "", err
@@ -175,9 +183,10 @@ func (s *Service) defaultNetwork(ctx context.Context, project string) (string, e
 	var own, shared []string
 	for _, n := range nets {
 		switch {
-		case n.ProjectID == project && !n.RouterExternal:
+		case n.RouterExternal:
+		case n.ProjectID == project:
 			own = append(own, n.ID)
-		case n.Shared && !n.RouterExternal:
+		case n.Shared:
 			shared = append(shared, n.ID)
 		}
 	}
@@ -188,9 +197,9 @@ func (s *Service) defaultNetwork(ctx context.Context, project string) (string, e
 		case 1:
 			return c[0], nil
 		}
-		return "", fault.New(fault.Conflict, "Multiple possible networks found, use a Network ID to be more specific.")
+		return "", ambiguous
 	}
-	return "", fault.New(fault.Conflict, "Unable to automatically allocate a network for project %s", project)
+	return "", none
 }
 
 // groups resolves security group names or ids of the project; none

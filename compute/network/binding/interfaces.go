@@ -88,30 +88,9 @@ func (s *Service) AllocatePortForInstance(ctx context.Context, a rpcapi.Allocate
 // gets: the project's own, else the shared one (nova's
 // _get_available_networks), with nova's 400s for none or several.
 func (s *Service) attachNetwork(ctx context.Context, project string) (string, error) {
-	nets, err := s.st.ListNetworks(ctx)
-	if err != nil {
-		return "", err
-	}
-	var own, shared []string
-	for _, n := range nets {
-		switch {
-		case n.RouterExternal:
-		case n.ProjectID == project:
-			own = append(own, n.ID)
-		case n.Shared:
-			shared = append(shared, n.ID)
-		}
-	}
-	for _, c := range [][]string{own, shared} {
-		switch len(c) {
-		case 0:
-			continue
-		case 1:
-			return c[0], nil
-		}
-		return "", fault.New(fault.Invalid, "More than one possible network found. Specify network ID(s) to select which one(s) to connect to.")
-	}
-	return "", fault.New(fault.Invalid, "No specific network was requested and none are available for project '%s'.", project)
+	return s.onlyNetwork(ctx, project,
+		fault.New(fault.Invalid, "More than one possible network found. Specify network ID(s) to select which one(s) to connect to."),
+		fault.New(fault.Invalid, "No specific network was requested and none are available for project '%s'.", project))
 }
 
 func (s *Service) oneVIF(ctx context.Context, p store.Port, preserve bool) (rpcapi.VIF, error) {
