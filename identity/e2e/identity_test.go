@@ -351,8 +351,10 @@ func TestApplicationCredential(t *testing.T) {
 		t.Errorf("application credential show: %v", got)
 	}
 	app := &osc{t: t, env: adm.base()}
+	// The secret goes after "=": a generated one may start with "-",
+	// which the client's argument parser would take for an option.
 	login := []string{"--os-auth-type", "v3applicationcredential",
-		"--os-application-credential-id", id, "--os-application-credential-secret", secret}
+		"--os-application-credential-id", id, "--os-application-credential-secret=" + secret}
 	tok := app.obj(append(login, "token", "issue")...)
 	if str(tok, "user_id") != userID || str(tok, "project_id") != projectID {
 		t.Errorf("token issue with the application credential: %v", tok)
