@@ -46,26 +46,7 @@ func hasMAC(nics []domainNIC, mac string) bool {
 // nicsOf returns the NICs of the persistent definition and, for a
 // running (or paused) guest, of the live one.
 func nicsOf(dom *golibvirt.Domain) (config, live []domainNIC, active bool, err error) {
-	active, err = dom.IsActive()
-	if err != nil {
-		return nil, nil, false, err
-	}
-	x, err := dom.GetXMLDesc(golibvirt.DOMAIN_XML_INACTIVE)
-	if err != nil {
-		return nil, nil, false, err
-	}
-	if config, err = DomainNICs(x); err != nil {
-		return nil, nil, false, err
-	}
-	if active {
-		if x, err = dom.GetXMLDesc(0); err != nil {
-			return nil, nil, false, err
-		}
-		if live, err = DomainNICs(x); err != nil {
-			return nil, nil, false, err
-		}
-	}
-	return config, live, active, nil
+	return devicesOf(dom, DomainNICs)
 }
 
 // InterfaceXML is the <interface> element of a NIC, as the boot path

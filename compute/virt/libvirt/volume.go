@@ -51,6 +51,12 @@ func DomainDisks(domainXML string) ([]domainDisk, error) {
 // disksOf returns the disks of the persistent definition and, for a
 // running guest, of the live one.
 func disksOf(dom *golibvirt.Domain) (config, live []domainDisk, active bool, err error) {
+	return devicesOf(dom, DomainDisks)
+}
+
+// devicesOf returns what parse finds in the persistent definition and,
+// for a running (or paused) guest, in the live one.
+func devicesOf[T any](dom *golibvirt.Domain, parse func(domainXML string) ([]T, error)) (config, live []T, active bool, err error) {
 	active, err = dom.IsActive()
 	if err != nil {
 		return nil, nil, false, err
@@ -59,14 +65,14 @@ func disksOf(dom *golibvirt.Domain) (config, live []domainDisk, active bool, err
 	if err != nil {
 		return nil, nil, false, err
 	}
-	if config, err = DomainDisks(x); err != nil {
+	if config, err = parse(x); err != nil {
 		return nil, nil, false, err
 	}
 	if active {
 		if x, err = dom.GetXMLDesc(0); err != nil {
 			return nil, nil, false, err
 		}
-		if live, err = DomainDisks(x); err != nil {
+		if live, err = parse(x); err != nil {
 			return nil, nil, false, err
 		}
 	}
