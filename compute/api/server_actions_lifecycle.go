@@ -344,6 +344,9 @@ func (a *API) rebuildServer(w http.ResponseWriter, r *http.Request, c caller, ar
 	if atLeast(r, 57) {
 		server["user_data"] = nullable(in.UserData)
 	}
+	// nova's rebuild view is show's without OS-EXT-SRV-ATTR:user_data
+	// (show_user_data=False): the user data is the top-level user_data.
+	delete(server, "OS-EXT-SRV-ATTR:user_data")
 	if a.set.EnableInstancePassword {
 		if pass == "" {
 			pass = randomString(12, "23456789abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ")
