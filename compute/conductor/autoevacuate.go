@@ -24,8 +24,10 @@ import (
 // may still run: two copies of one RBD disk would corrupt it): an operator
 // forces its service down (`openstack compute service set --down`), or
 // the fence_command hook fences it (powers it off through its BMC, say)
-// and exits 0, which forces it down. As masakari, only the servers with
-// metadata HA_Enabled=True are evacuated unless evacuate_all_instances.
+// and exits 0, which forces it down; only a host this conductor has seen
+// up is fenced, never one already silent when it started. As masakari,
+// only the servers with metadata HA_Enabled=True are evacuated unless
+// evacuate_all_instances.
 // Every nova-conductor looks: a server's evacuation starts once (its task
 // state changes only from none), but each conductor may run the fence
 // command, which must therefore be safe to run twice.
@@ -69,19 +71,20 @@ func AutoEvacuateSettingsFrom(c *config.Config) (AutoEvacuateSettings, bool) {
 		FenceCommand: AutoEvacuateFence.Get(c), ServiceDownTime: AutoEvacuateDownTime.Get(c)}, AutoEvacuateEnabled.Get(c)
 }
 
-// autoEvacuator remembers when each server was last tried, and which
-// hosts the fence command was run for.
+// autoEvacuator remembers when each server was last tried, which hosts
+// it has seen up and which ones the fence command was run for.
 type autoEvacuator struct {
 	m      *Manager
 	s      AutoEvacuateSettings
 	tried  map[string]time.Time
+	seenUp map[string]bool
 	fenced map[string]bool
 }
 
 // AutoEvacuate looks for failed compute hosts every interval until ctx
 // ends and evacuates their servers (see the options above).
 func (m *Manager) AutoEvacuate(ctx context.Context, s AutoEvacuateSettings) {
-	ae := &autoEvacuator{m: m, s: s, tried: map[string]time.Time{}, fenced: map[string]bool{}}
+	ae := &autoEvacuator{m: m, s: s, tried: map[string]time.Time{}, seenUp: map[string]bool{}, fenced: map[string]bool{}}
 	m.log.InfoContext(ctx, "conductor: automatic evacuation on", "all_instances", s.All, "fence_command", s.FenceCommand != "",
 		"interval", s.Interval)
 	t := time.NewTicker(s.Interval)
@@ -106,8 +109,15 @@ func (ae *autoEvacuator) pass(ctx context.Context) {
 	now := time.Now()
 	for _, svc := range svcs {
 		if !svc.ForcedDown {
-			delete(ae.fenced, svc.Host)
-			if servicegroup.IsUp(svc, now, ae.s.ServiceDownTime) || !ae.fence(ctx, svc) {
+			if servicegroup.IsUp(svc, now, ae.s.ServiceDownTime) {
+				ae.seenUp[svc.Host] = true
+				delete(ae.fenced, svc.Host)
+				continue
+			}
+			// Only a host seen up that then stopped reporting is fenced:
+			// hosts that look down when the conductor starts (the whole
+			// cloud restarting, heartbeats not in yet) are left alone.
+			if !ae.seenUp[svc.Host] || !ae.fence(ctx, svc) {
 				continue
 			}
 		}
