@@ -294,7 +294,7 @@ hosts_zone_up() {
     source "$REPO_DIR/openrc"
     local i name members services
     for ((i = 0; i < 120; i++)); do
-      services=$(openstack compute service list --service nova-compute -f value -c Host -c Status)
+      services=$(openstack --os-compute-api-version 2.11 compute service list --service nova-compute --long -f value -c Host -c Status -c "Forced Down")
       [ "$(grep -c "^${HOSTS_PREFIX}h" <<<"$services")" -ge "$HOSTS" ] && break
       sleep 0.5
     done
@@ -304,6 +304,10 @@ hosts_zone_up() {
       name=$(host_name "$i")
       grep -qw "$name" <<<"$members" || openstack aggregate add host "$HOSTS_ZONE" "$name" >/dev/null
       grep -q "^$name enabled" <<<"$services" || openstack compute service set --enable "$name" nova-compute
+      # The host was just started: a forced_down left by a test or a fence is over.
+      if grep -q "^$name .* True" <<<"$services"; then
+        openstack --os-compute-api-version 2.11 compute service set --up "$name" nova-compute
+      fi
     done
   ) >>"$LOG_DIR/hosts.log" 2>&1 || die "hosts: could not put the namespace hosts in zone $HOSTS_ZONE (log: $LOG_DIR/hosts.log)"
   log "hosts: zone $HOSTS_ZONE holds $(for ((i = 1; i <= HOSTS; i++)); do printf '%s ' "$(host_name "$i")"; done)"
