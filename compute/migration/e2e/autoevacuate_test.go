@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -27,11 +25,7 @@ func TestAutoEvacuate(t *testing.T) {
 	imageID := rbdID(t, disk)
 	waitHeartbeat(t, id, 2)
 
-	hostSh(t, "kill", hostIndex(hostA))
-	t.Cleanup(func() {
-		_ = exec.Command("bash", filepath.Join(repoDir(t), "devstack", "host.sh"), "start", hostIndex(hostA)).Run()
-		osc(t).Quietly("compute", "service", "set", "--up", hostA, "nova-compute")
-	})
+	failHost(t, "kill", hostA)
 	downAt := time.Now()
 	admin.Run("compute", "service", "set", "--down", hostA, "nova-compute")
 	m := waitMigration(t, id, "evacuation", 5*time.Minute, "done", "error", "failed")
@@ -73,11 +67,7 @@ func TestAutoEvacuateFenced(t *testing.T) {
 	dom := domainName(t, id)
 	waitHeartbeat(t, id, 2)
 
-	hostSh(t, "partition", hostIndex(hostA))
-	t.Cleanup(func() {
-		_ = exec.Command("bash", filepath.Join(repoDir(t), "devstack", "host.sh"), "start", hostIndex(hostA)).Run()
-		osc(t).Quietly("compute", "service", "set", "--up", hostA, "nova-compute")
-	})
+	failHost(t, "partition", hostA)
 	cut := time.Now()
 	m := waitMigration(t, id, "evacuation", 5*time.Minute, "done", "error", "failed")
 	if m["Status"] != "done" {

@@ -110,12 +110,7 @@ func TestEvacuate(t *testing.T) {
 	}
 	startsOnA := qemuStarts(t, hostA, dom)
 
-	hostSh(t, "kill", hostIndex(hostA))
-	t.Cleanup(func() {
-		// Whatever happened, host A comes back and is up again.
-		_ = exec.Command("bash", filepath.Join(repoDir(t), "devstack", "host.sh"), "start", hostIndex(hostA)).Run()
-		osc(t).Quietly("compute", "service", "set", "--up", hostA, "nova-compute")
-	})
+	failHost(t, "kill", hostA)
 	// Evacuation is refused while the source service looks up.
 	cmd := osc(t).Cmd()
 	cmd.Args = []string{"nova", "evacuate", id, hostB}

@@ -47,6 +47,18 @@ func hostSh(t testing.TB, args ...string) string {
 	return string(out)
 }
 
+// failHost makes host fail (how: host.sh's kill or partition); whatever
+// the test does next, the host comes back and its service is up again
+// when it ends.
+func failHost(t testing.TB, how, host string) {
+	t.Helper()
+	hostSh(t, how, hostIndex(host))
+	t.Cleanup(func() {
+		_ = exec.Command("bash", filepath.Join(repoDir(t), "devstack", "host.sh"), "start", hostIndex(host)).Run()
+		osc(t).Quietly("compute", "service", "set", "--up", host, "nova-compute")
+	})
+}
+
 func hostIndex(host string) string { return strings.TrimPrefix(host, "gsh") }
 
 // virsh runs virsh inside a namespace host.
