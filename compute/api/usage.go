@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/gostack/gostack/compute/objects"
+	"github.com/gostack/gostack/services/fault"
 	"github.com/gostack/gostack/services/httpapi"
 	"github.com/gostack/gostack/services/httpapi/pagination"
 	"github.com/gostack/gostack/services/httpapi/timefmt"
@@ -193,6 +194,12 @@ func pageServers(r *http.Request, a *API, servers []map[string]any) ([]map[strin
 
 // listUsage is api-ref "List Tenant Usage Statistics For All Tenants".
 func (a *API) listUsage(w http.ResponseWriter, r *http.Request) {
+	// /os-simple-tenant-usage/ is a show with an empty project id, which
+	// nova does not route: 404, not the list.
+	if collectionWithSlash(r) {
+		writeErr(w, r, fault.New(fault.NotFound, httpapi.MsgNotFound))
+		return
+	}
 	c, err := callerOf(r)
 	if err != nil {
 		writeErr(w, r, err)

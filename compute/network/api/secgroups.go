@@ -18,18 +18,25 @@ var groupAttrs = names("id", "name", "tenant_id", "project_id", "description", "
 	"created_at", "updated_at", "revision_number")
 
 var ruleAttrs = names("id", "tenant_id", "project_id", "security_group_id", "direction", "ethertype", "protocol",
-	"port_range_min", "port_range_max", "remote_ip_prefix", "remote_group_id", "description", "created_at",
-	"updated_at", "revision_number")
+	"port_range_min", "port_range_max", "remote_ip_prefix", "normalized_cidr", "remote_group_id", "description",
+	"created_at", "updated_at", "revision_number")
 
 func ruleView(r store.Rule) map[string]any {
 	return map[string]any{
 		"id": r.ID, "tenant_id": r.ProjectID, "project_id": r.ProjectID, "security_group_id": r.SecurityGroupID,
 		"direction": r.Direction, "ethertype": r.Ethertype, "protocol": ptrValue(r.Protocol),
 		"port_range_min": intValue(r.PortRangeMin), "port_range_max": intValue(r.PortRangeMax),
-		"remote_ip_prefix": ptrValue(r.RemoteIPPrefix), "remote_group_id": ptrValue(r.RemoteGroupID),
-		"description": r.Description, "created_at": ts(r.CreatedAt), "updated_at": ts(r.UpdatedAt),
+		"remote_ip_prefix": ptrValue(r.RemoteIPPrefix), "normalized_cidr": normalizedCIDR(r),
+		"remote_group_id": ptrValue(r.RemoteGroupID), "description": r.Description, "created_at": ts(r.CreatedAt), "updated_at": ts(r.UpdatedAt),
 		"revision_number": r.Revision,
 	}
+}
+
+func normalizedCIDR(r store.Rule) any {
+	if n := r.NormalizedCIDR(); n != "" {
+		return n
+	}
+	return nil
 }
 
 func intValue(p *int) any {
@@ -465,8 +472,9 @@ func parseRule(c caller, body attrs) (store.Rule, error) {
 			return rule, store.Errorf("SecurityGroupRuleParameterConflict", fault.Invalid,
 				"Conflicting value ethertype %s for CIDR %s", rule.Ethertype, *prefix)
 		}
-		m := p.Masked().String()
-		rule.RemoteIPPrefix = &m
+		// kept as given, as neutron (normalized_cidr is the masked one)
+		given := p.String()
+		rule.RemoteIPPrefix = &given
 	}
 	return rule, nil
 }

@@ -87,13 +87,20 @@ func TestSecurityGroups(t *testing.T) {
 	if got := obj(r, "security_group_rule"); got["port_range_max"] != float64(53) || got["remote_ip_prefix"] != "10.1.2.3/32" {
 		t.Errorf("udp rule: %s", r.raw)
 	}
+	// A prefix with host bits is kept as given, as neutron; normalized_cidr
+	// is the network (tempest's test_security_group_rules_create_with_optional_cidr).
+	r = rule(alice, "member", map[string]any{"protocol": "tcp", "port_range_min": 8080, "port_range_max": 8080, "remote_ip_prefix": "10.2.3.124/24"})
+	want(t, "host bits", r, 201)
+	if got := obj(r, "security_group_rule"); got["remote_ip_prefix"] != "10.2.3.124/24" || got["normalized_cidr"] != "10.2.3.0/24" {
+		t.Errorf("prefix with host bits: %s", r.raw)
+	}
 	// Isolation and roles.
 	wantError(t, "bob sees", n.do(bob, "member", "GET", "/v2.0/security-groups/"+webID, nil), 404, "SecurityGroupNotFound", "does not exist")
 	wantError(t, "bob adds", rule(bob, "member", map[string]any{"protocol": "tcp"}), 404, "SecurityGroupNotFound", webID)
 	wantError(t, "reader adds", rule(alice, "reader", map[string]any{"protocol": "tcp", "port_range_min": 80}), 403, "PolicyNotAuthorized", "create_security_group_rule")
 	r = n.do(alice, "reader", "GET", "/v2.0/security-group-rules?security_group_id="+webID+"&direction=ingress", nil)
 	want(t, "list rules", r, 200)
-	if got := list(r, "security_group_rules"); len(got) != 3 {
+	if got := list(r, "security_group_rules"); len(got) != 4 {
 		t.Errorf("ingress rules of web: %d", len(got))
 	}
 	if r := n.do(bob, "member", "GET", "/v2.0/security-group-rules?security_group_id="+webID, nil); len(list(r, "security_group_rules")) != 0 {

@@ -139,7 +139,7 @@ func (s *Service) AgentSync(ctx context.Context, a rpcapi.AgentSyncArgs) (rpcapi
 		ag := rpcapi.AgentGroup{ID: g.ID, Stateful: g.Stateful, Rules: []rpcapi.AgentRule{}, Members: orEmpty(members[g.ID])}
 		for _, r := range g.Rules {
 			ar := rpcapi.AgentRule{ID: r.ID, Direction: r.Direction, Ethertype: r.Ethertype, Protocol: derefStr(r.Protocol),
-				PortRangeMin: r.PortRangeMin, PortRangeMax: r.PortRangeMax, RemoteIPPrefix: derefStr(r.RemoteIPPrefix),
+				PortRangeMin: r.PortRangeMin, PortRangeMax: r.PortRangeMax, RemoteIPPrefix: r.NormalizedCIDR(),
 				RemoteGroupID: derefStr(r.RemoteGroupID)}
 			if ar.RemoteGroupID != "" {
 				if _, ok := out.Groups[ar.RemoteGroupID]; !ok && !want[ar.RemoteGroupID] {

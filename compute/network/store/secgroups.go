@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"net/netip"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -39,6 +40,20 @@ type Rule struct {
 	Revision        int64
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+}
+
+// NormalizedCIDR is neutron's normalized_cidr: the rule's
+// remote_ip_prefix, which is kept as given (10.2.3.124/24), with the host
+// bits cleared (10.2.3.0/24); "" without a prefix. Filters match on it.
+func (r Rule) NormalizedCIDR() string {
+	if r.RemoteIPPrefix == nil {
+		return ""
+	}
+	p, err := netip.ParsePrefix(*r.RemoteIPPrefix)
+	if err != nil {
+		return *r.RemoteIPPrefix
+	}
+	return p.Masked().String()
 }
 
 // DefaultGroupName and DefaultGroupDescription are neutron's.
