@@ -561,5 +561,8 @@ func TestServicesZonesQuotas(t *testing.T) {
 	want(t, "search gone at 2.53", n.do(adminP, adminR, "2.53", "GET", "/v2.1/os-hypervisors/zz/search", nil), 404)
 	want(t, "hypervisor uptime", n.do(adminP, adminR, "", "GET", "/v2.1/os-hypervisors/1/uptime", nil), 404)
 	want(t, "usage list 2.40", n.do(adminP, adminR, "2.40", "GET", "/v2.1/os-simple-tenant-usage?detailed=1&limit=1", nil), 200)
+	// An empty project id is not routed by nova (tempest's
+	// test_get_usage_tenant_with_empty_tenant_id), not the list.
+	want(t, "usage of empty project", n.do(adminP, adminR, "", "GET", "/v2.1/os-simple-tenant-usage/", nil), 404)
 	want(t, "aggregates", n.do(adminP, adminR, "", "GET", "/v2.1/os-aggregates", nil), 200)
 }
