@@ -242,6 +242,7 @@ func (a *API) routes(r chi.Router) {
 	a.interfaceRoutes(r)
 	a.volumeProxyRoutes(r)
 	a.secGroupProxyRoutes(r)
+	a.networkProxyRoutes(r)
 	a.serverGroupRoutes(r)
 	a.aggregateRoutes(r)
 }

@@ -45,6 +45,8 @@ type NetworkAPI interface {
 	CreateSecurityGroupRule(ctx context.Context, token string, r networkapi.Rule) (networkapi.Rule, error)
 	DeleteSecurityGroupRule(ctx context.Context, token, id string) error
 	ListPorts(ctx context.Context, token, deviceID string) ([]networkapi.Port, error)
+	ListNetworks(ctx context.Context, token string) ([]networkapi.Network, error)
+	ShowNetwork(ctx context.Context, token, id string) (networkapi.Network, error)
 }
 
 var _ NetworkAPI = (*networkapi.Client)(nil)

@@ -677,3 +677,36 @@ func TestSecGroupProxyWithoutNetworkService(t *testing.T) {
 	want(t, "list", n.do(alice, memberR, "2.35", "GET", "/v2.1/os-security-groups", nil), 501)
 	want(t, "list at 2.36", n.do(alice, memberR, "2.36", "GET", "/v2.1/os-security-groups", nil), 404)
 }
+
+// The networks the in-memory network service has: a shared one everyone
+// sees and one of alice's.
+var memNetworks = []struct {
+	networkapi.Network
+	project string
+}{
+	{networkapi.Network{ID: "5e0e1d57-0000-4000-8000-000000000001", Name: "public"}, ""},
+	{networkapi.Network{ID: "5e0e1d57-0000-4000-8000-000000000002", Name: "alice-net"}, alice},
+}
+
+func (m *memNeutron) ListNetworks(_ context.Context, token string) ([]networkapi.Network, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.tokens = append(m.tokens, token)
+	out := []networkapi.Network{}
+	for _, n := range memNetworks {
+		if n.project == "" || n.project == projectOf(token) || projectOf(token) == adminP {
+			out = append(out, n.Network)
+		}
+	}
+	return out, nil
+}
+
+func (m *memNeutron) ShowNetwork(ctx context.Context, token, id string) (networkapi.Network, error) {
+	nets, _ := m.ListNetworks(ctx, token)
+	for _, n := range nets {
+		if n.ID == id {
+			return n, nil
+		}
+	}
+	return networkapi.Network{}, fault.New(fault.NotFound, "Network %s could not be found.", id)
+}

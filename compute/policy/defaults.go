@@ -134,6 +134,7 @@ func Defaults() []policy.Rule {
 	rules = append(rules, volumeRules()...)
 	rules = append(rules, volumeProxyRules()...)
 	rules = append(rules, secGroupProxyRules()...)
+	rules = append(rules, networkProxyRules()...)
 	rules = append(rules, moveRules()...)
 	rules = append(rules, interfaceRules()...)
 	return rules

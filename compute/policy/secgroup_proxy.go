@@ -1,6 +1,10 @@
 package computepolicy
 
-import "github.com/gostack/gostack/services/policy"
+import (
+	"strings"
+
+	"github.com/gostack/gostack/services/policy"
+)
 
 // secGroupProxyRules are nova's rules of the deprecated security group
 // proxy, os-security-groups and os-security-group-rules
@@ -21,5 +25,24 @@ func secGroupProxyRules() []policy.Rule {
 	add(p+"delete", MemberOrAdmin, "DELETE /os-security-groups/{security_group_id}", "Delete security group.")
 	add(p+"rule:create", MemberOrAdmin, "POST /os-security-group-rules", "Create security group Rule.")
 	add(p+"rule:delete", MemberOrAdmin, "DELETE /os-security-group-rules/{security_group_id}", "Delete security group Rule.")
+	return rules
+}
+
+// networkProxyRules are nova's rules of the deprecated network proxies
+// (nova/policies/networks.py, tenant_networks.py): project readers list
+// and show.
+func networkProxyRules() []policy.Rule {
+	var rules []policy.Rule
+	for _, p := range []string{"os_compute_api:os-networks:", "os_compute_api:os-tenant-networks:"} {
+		path := "/os-networks"
+		if strings.Contains(p, "tenant") {
+			path = "/os-tenant-networks"
+		}
+		rules = append(rules,
+			policy.Rule{Name: p + "list", Check: ReaderOrAdmin, ScopeTypes: []string{"project"}, Operations: ops("GET " + path),
+				Description: "List networks for the project. This API is proxy calls to the Network service. This is deprecated."},
+			policy.Rule{Name: p + "show", Check: ReaderOrAdmin, ScopeTypes: []string{"project"}, Operations: ops("GET " + path + "/{network_id}"),
+				Description: "Show network details. This API is proxy calls to the Network service. This is deprecated."})
+	}
 	return rules
 }
