@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -51,15 +52,26 @@ func invalid(format string, args ...any) error {
 	return fault.New(fault.Invalid, "Invalid input received: "+format, args...)
 }
 
-// decode reads the body into v, requiring the top-level key.
+// decode reads the body into v, requiring the top-level key (cinder's
+// JSON schemas).
 func decode(r *http.Request, key string, v any) error {
+	return decodeKey(r, key, v, "'%s' is a required property")
+}
+
+// decodeLegacy is decode for the bodies cinder checks with
+// assert_valid_body rather than a schema (snapshot metadata).
+func decodeLegacy(r *http.Request, key string, v any) error {
+	return decodeKey(r, key, v, "Missing required element '%s' in request body.")
+}
+
+func decodeKey(r *http.Request, key string, v any, missing string) error {
 	var body map[string]json.RawMessage
 	if err := httpapi.DecodeJSON(r, &body); err != nil {
 		return err
 	}
 	raw, ok := body[key]
 	if !ok || string(raw) == "null" {
-		return fault.New(fault.Invalid, "Missing required element '%s' in request body.", key)
+		return fault.New(fault.Invalid, missing, key)
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		return fault.New(fault.Invalid, "Invalid input for field/attribute %s. Value: %s. %s", key, short(string(raw)), typeMsg(err))
@@ -114,11 +126,17 @@ func boolParam(s string) (bool, bool) {
 // integer) and whether limit=0 asked for an empty page.
 func offsetOf(q httpapi.Query) (offset int, empty bool, err error) {
 	if v := q.Get("offset"); v != "" {
-		n, convErr := strconv.Atoi(v)
-		if convErr != nil || n < 0 {
-			return 0, false, invalid("offset param must be an integer")
+		// cinder's validate_integer(offset, 'offset', 0, DB_MAX_INT)
+		n, convErr := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		switch {
+		case convErr != nil && !errors.Is(convErr, strconv.ErrRange):
+			return 0, false, fault.New(fault.Invalid, "offset must be an integer")
+		case n < 0:
+			return 0, false, fault.New(fault.Invalid, "offset must be >= 0")
+		case n > dbMaxInt || convErr != nil:
+			return 0, false, fault.New(fault.Invalid, "offset must be <= %d", dbMaxInt)
 		}
-		offset = n
+		offset = int(n)
 	}
 	return offset, q.Get("limit") == "0", nil
 }

@@ -282,7 +282,7 @@ func TestBadRequests(t *testing.T) {
 		{"unknown source", map[string]any{"volume": map[string]any{"source_volid": "9d4d2c63-9e3a-4f6c-9a8e-3a1f6d1e0b11"}}, 404, "Volume 9d4d2c63-9e3a-4f6c-9a8e-3a1f6d1e0b11 could not be found."},
 		{"unknown image", map[string]any{"volume": map[string]any{"size": 1, "imageRef": "9d4d2c63-9e3a-4f6c-9a8e-3a1f6d1e0b11"}}, 400, "Invalid image identifier or unable to access requested image."},
 		{"unknown zone", map[string]any{"volume": map[string]any{"size": 1, "availability_zone": "mars"}}, 400, "Availability zone 'mars' is invalid."},
-		{"no volume key", map[string]any{"size": 1}, 400, "Missing required element 'volume' in request body."},
+		{"no volume key", map[string]any{"size": 1}, 400, "'volume' is a required property"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := &session{t: t, token: s.token, project: s.project, base: s.base}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -27,7 +29,7 @@ func (a *API) quotaSet(r *http.Request, project string, limits map[string]int, u
 			out[k] = lim
 			return
 		}
-		out[k] = map[string]int{"limit": lim, "in_use": used, "reserved": 0, "allocated": 0}
+		out[k] = map[string]int{"limit": lim, "in_use": used, "reserved": 0}
 	}
 	u := store.Usage{ByType: map[string]store.TypeUsage{}}
 	if usage != nil {
@@ -162,25 +164,9 @@ func (a *API) updateQuotas(w http.ResponseWriter, r *http.Request) {
 			fail(w, r, fault.New(fault.Invalid, "Invalid input received: Bad key(s) in quota set: %s", k))
 			return
 		}
-		var n int
-		if err := json.Unmarshal(raw, &n); err != nil {
-			var s string
-			if json.Unmarshal(raw, &s) != nil {
-				fail(w, r, invalid("Quota limit %s for %s must be an integer.", raw, k))
-				return
-			}
-			size, _, err := parseSize(k, json.RawMessage(`"`+s+`"`))
-			if err != nil && s != "-1" {
-				fail(w, r, invalid("Quota limit %s for %s must be an integer.", raw, k))
-				return
-			}
-			n = size
-			if s == "-1" {
-				n = -1
-			}
-		}
-		if n < -1 {
-			fail(w, r, invalid("Quota limit %d for %s must be greater than or equal to -1.", n, k))
+		n, err := quotaLimit(k, raw)
+		if err != nil {
+			fail(w, r, err)
 			return
 		}
 		set[k] = n
@@ -347,4 +333,31 @@ func (a *API) updateQuotaClass(w http.ResponseWriter, r *http.Request) {
 	}
 	delete(out, "id")
 	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"quota_class_set": out})
+}
+
+// quotaLimit reads a quota limit as cinder's validate_integer(value, key,
+// -1, DB_MAX_INT): an integer, or a string holding one.
+func quotaLimit(key string, raw json.RawMessage) (int, error) {
+	txt := strings.TrimSpace(string(raw))
+	var str string
+	if json.Unmarshal(raw, &str) == nil {
+		txt = strings.TrimSpace(str)
+	}
+	n, err := strconv.ParseInt(txt, 10, 64)
+	if err != nil {
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+			if strings.HasPrefix(txt, "-") {
+				return 0, fault.New(fault.Invalid, "%s must be >= -1", key)
+			}
+			return 0, fault.New(fault.Invalid, "%s must be <= %d", key, dbMaxInt)
+		}
+		return 0, fault.New(fault.Invalid, "%s must be an integer", key)
+	}
+	switch {
+	case n < -1:
+		return 0, fault.New(fault.Invalid, "%s must be >= -1", key)
+	case n > dbMaxInt:
+		return 0, fault.New(fault.Invalid, "%s must be <= %d", key, dbMaxInt)
+	}
+	return int(n), nil
 }

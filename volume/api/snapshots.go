@@ -367,7 +367,7 @@ func (a *API) snapshotMetadata(w http.ResponseWriter, r *http.Request) {
 func (a *API) setSnapshotMetadata(replace bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var md map[string]string
-		if err := decode(r, "metadata", &md); err != nil {
+		if err := decodeLegacy(r, "metadata", &md); err != nil {
 			fail(w, r, err)
 			return
 		}
@@ -413,7 +413,7 @@ func (a *API) snapshotMetadataKey(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) putSnapshotMetadataKey(w http.ResponseWriter, r *http.Request) {
 	var meta map[string]string
-	if err := decode(r, "meta", &meta); err != nil {
+	if err := decodeLegacy(r, "meta", &meta); err != nil {
 		fail(w, r, err)
 		return
 	}

@@ -222,7 +222,7 @@ func (a *API) deleteType(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if t.Name == a.set.DefaultVolumeType {
-		fail(w, r, fault.New(fault.Invalid, "Default volume type can not be deleted."))
+		fail(w, r, fault.New(fault.Invalid, "The volume type %s is a default volume type and cannot be deleted.", t.ID))
 		return
 	}
 	if err := a.db.DeleteType(r.Context(), t.ID); err != nil {

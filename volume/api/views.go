@@ -79,7 +79,7 @@ func (a *API) volumeDetail(r *http.Request, c caller, v store.Volume, atts []sto
 		out["os-vol-mig-status-attr:migstat"] = v.MigrationStatus
 		out["os-vol-mig-status-attr:name_id"] = nil
 	}
-	if v.ImageMetadata != nil && a.allowed(c, "volume_extension:volume_image_metadata:show", v.ProjectID) {
+	if len(v.ImageMetadata) > 0 && a.allowed(c, "volume_extension:volume_image_metadata:show", v.ProjectID) {
 		out["volume_image_metadata"] = v.ImageMetadata
 	}
 	return out

@@ -179,6 +179,16 @@ func (a *API) prepareVolume(r *http.Request, c caller, req volumeCreate) (store.
 	if err := checkMetadata(req.Metadata); err != nil {
 		return v, spec, err
 	}
+	// snapshot_id, source_volid and backup_id are uuids (or null) in
+	// cinder's schema.
+	for _, f := range []struct {
+		name string
+		val  *string
+	}{{"snapshot_id", req.SnapshotID}, {"source_volid", req.SourceVolID}, {"backup_id", req.BackupID}} {
+		if f.val != nil && !store.IsUUID(*f.val) {
+			return v, spec, fault.New(fault.Invalid, "Invalid input for field/attribute %s. Value: %s. '%s' is not valid under any of the given schemas", f.name, short(*f.val), short(*f.val))
+		}
+	}
 	if req.BackupID != nil {
 		return v, spec, fault.New(fault.Invalid, "Invalid input received: Creating a volume from a backup is not supported here; restore the backup instead.")
 	}
@@ -243,11 +253,11 @@ func (a *API) prepareVolume(r *http.Request, c caller, req volumeCreate) (store.
 			id = id[i+1:]
 		}
 		if !store.IsUUID(id) {
-			return v, spec, invalid("Invalid image identifier or unable to access requested image.")
+			return v, spec, fault.New(fault.Invalid, "Invalid image identifier or unable to access requested image.")
 		}
 		im, err := a.glance.Get(ctx, id)
 		if fault.KindOf(err) == fault.NotFound {
-			return v, spec, invalid("Invalid image identifier or unable to access requested image.")
+			return v, spec, fault.New(fault.Invalid, "Invalid image identifier or unable to access requested image.")
 		}
 		if err != nil {
 			return v, spec, err
@@ -308,7 +318,7 @@ func (a *API) prepareVolume(r *http.Request, c caller, req volumeCreate) (store.
 			return v, spec, err
 		}
 		if !zones[*req.AvailabilityZone] {
-			return v, spec, invalid("Availability zone '%s' is invalid.", *req.AvailabilityZone)
+			return v, spec, fault.New(fault.Invalid, "Availability zone '%s' is invalid.", *req.AvailabilityZone)
 		}
 		if src != nil && *req.AvailabilityZone != src.AvailabilityZone {
 			return v, spec, invalid("Volume must be in the same availability zone as the source volume")

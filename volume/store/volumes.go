@@ -356,7 +356,7 @@ func keyset(ctx context.Context, s *Store, sorts []Sort, marker string, cols map
 	for _, so := range sorts {
 		col, ok := cols[so.Key]
 		if !ok {
-			return "", "", fault.New(fault.Invalid, "Invalid input received: Invalid sort key %s", so.Key)
+			return "", "", fault.New(fault.Invalid, "Invalid input received: Invalid sort key")
 		}
 		if so.Key == "id" {
 			hasID = true
@@ -378,14 +378,14 @@ func keyset(ctx context.Context, s *Store, sorts []Sort, marker string, cols map
 		return strings.Join(order, ", "), "", nil
 	}
 	if !isUUID(marker) {
-		return "", "", fault.New(fault.NotFound, "Marker %s could not be found.", marker)
+		return "", "", fault.New(fault.NotFound, "%s %s could not be found.", markerKind(alias), marker)
 	}
 	var exists bool
 	if err := s.pool.QueryRow(ctx, `SELECT EXISTS(`+markerSQL+`)`, marker).Scan(&exists); err != nil {
 		return "", "", fmt.Errorf("marker: %w", err)
 	}
 	if !exists {
-		return "", "", fault.New(fault.NotFound, "Marker %s could not be found.", marker)
+		return "", "", fault.New(fault.NotFound, "%s %s could not be found.", markerKind(alias), marker)
 	}
 	// Row values after the marker's: for each prefix of keys equal, the
 	// next key strictly beyond. The marker's values are read by subquery.
@@ -503,4 +503,18 @@ func (s *Store) Summary(ctx context.Context, project string) (count, size int, m
 	var k, v string
 	_, err = pgx.ForEachRow(rows, []any{&k, &v}, func() error { meta[k] = append(meta[k], v); return nil })
 	return count, size, meta, err
+}
+
+// markerKind names the resource of a list for cinder's marker-not-found
+// error (the marker is looked up as that resource).
+func markerKind(alias string) string {
+	switch alias {
+	case "v":
+		return "Volume"
+	case "s":
+		return "Snapshot"
+	case "b":
+		return "Backup"
+	}
+	return "Marker"
 }
