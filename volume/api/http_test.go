@@ -151,7 +151,8 @@ func checkRBDConnection(t *testing.T, info map[string]any, volumeID string) {
 		data = info // the attachments API flattens it
 	}
 	if data["name"] != "volumes/volume-"+volumeID || data["auth_username"] != "cinder" || data["secret_type"] != "ceph" ||
-		data["auth_enabled"] != true || data["volume_id"] != volumeID || data["discard"] != true || data["cluster_name"] != "ceph" {
+		data["auth_enabled"] != true || data["volume_id"] != volumeID || data["discard"] != true || data["cluster_name"] != "ceph" ||
+		data["cacheable"] != false {
 		t.Errorf("connection data: %v", data)
 	}
 	if uuid, _ := data["secret_uuid"].(string); len(uuid) != 36 {

@@ -309,7 +309,7 @@ func (m *Manager) createVolume(ctx context.Context, a rpcapi.CreateVolume) (stru
 	}
 	st := "available"
 	up.Status = &st
-	if _, err := m.db.UpdateVolume(ctx, v.ID, []string{"creating"}, up); err != nil {
+	if _, err := m.db.UpdateVolume(ctx, v.ID, []string{"creating", "downloading"}, up); err != nil {
 		m.log.Warn("volume created but its record changed meanwhile", "volume", v.ID, "err", err)
 	}
 	m.log.Info("volume created", "volume", v.ID, "size", v.Size)
@@ -346,6 +346,14 @@ func (m *Manager) createFromImage(ctx context.Context, d driver.Driver, v store.
 	if ok {
 		return meta, nil
 	}
+	// Not a clone: upstream's _create_from_image_download shows the volume
+	// downloading, and records signature_verified (False: no signature is
+	// checked) among the image metadata.
+	downloading := "downloading"
+	if _, err := m.db.UpdateVolume(ctx, v.ID, []string{"creating"}, store.VolumeUpdate{Status: &downloading}); err != nil {
+		return nil, err
+	}
+	meta["signature_verified"] = "False"
 	body, size, err := m.glance.Download(ctx, im.ID)
 	if err != nil {
 		return nil, err
@@ -589,6 +597,7 @@ func (m *Manager) initializeConnection(ctx context.Context, a rpcapi.Connection)
 	info.Data["access_mode"] = mode
 	info.Data["qos_specs"] = nil
 	info.Data["encrypted"] = false
+	info.Data["cacheable"] = false
 	return info, nil
 }
 
