@@ -267,6 +267,12 @@ func (a *API) retype(w http.ResponseWriter, r *http.Request, arg json.RawMessage
 	if !ok {
 		return
 	}
+	if v.GroupID != nil { // a volume of a group is not retyped alone (groups.go)
+		fail(w, r, fault.New(fault.Invalid, "Invalid volume: Retype needs volume to be in available or in-use state, "+
+			"not be part of an active migration or a consistency group, requested type has to be different that the "+
+			"one from the volume, and for in-use volumes front-end qos specs cannot change."))
+		return
+	}
 	ctx := r.Context()
 	t, err := a.resolveType(ctx, c, *req.NewType)
 	if err != nil {

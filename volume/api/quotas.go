@@ -46,7 +46,7 @@ func (a *API) quotaSet(r *http.Request, project string, limits map[string]int, u
 	}
 	put("backups", backups)
 	put("backup_gigabytes", backupGB)
-	put("groups", 0)
+	put("groups", a.groupsInUse(r, project, usage != nil)) // groups.go
 	put("per_volume_gigabytes", 0)
 	names := make([]string, 0, len(types))
 	for _, t := range types {

@@ -273,6 +273,9 @@ func (a *API) deleteSnapshot(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) startSnapshotDelete(r *http.Request, s store.Snapshot, from []string) error {
 	ctx := r.Context()
+	if s.GroupSnapshotID != nil { // deleted with its group snapshot (group_snapshots.go)
+		return snapshotInGroupError(from)
+	}
 	v, err := a.db.GetVolume(ctx, s.VolumeID)
 	if err != nil {
 		return err

@@ -59,7 +59,7 @@ func (a *API) volumeDetail(r *http.Request, c caller, v store.Volume, atts []sto
 	}
 	mv := microversion.Of(r)
 	if mv.AtLeast(3, 13) {
-		out["group_id"] = nil
+		out["group_id"] = v.GroupID
 	}
 	if mv.AtLeast(3, 21) && c.isAdmin() {
 		out["provider_id"] = nil
@@ -100,6 +100,9 @@ func (a *API) snapshotViewExt(r *http.Request, c caller, s store.Snapshot, ext b
 	if ext && a.allowed(c, "volume_extension:extended_snapshot_attributes", s.ProjectID) {
 		out["os-extended-snapshot-attributes:progress"] = s.Progress
 		out["os-extended-snapshot-attributes:project_id"] = s.ProjectID
+	}
+	if microversion.Of(r).AtLeast(3, 14) {
+		out["group_snapshot_id"] = s.GroupSnapshotID
 	}
 	if microversion.Of(r).AtLeast(3, 41) {
 		out["user_id"] = s.UserID

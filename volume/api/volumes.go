@@ -66,6 +66,7 @@ type volumeCreate struct {
 	SourceVolID      *string           `json:"source_volid"`
 	BackupID         *string           `json:"backup_id"`
 	Multiattach      *bool             `json:"multiattach"`
+	GroupID          *string           `json:"group_id"` // 3.13, groups.go
 }
 
 func checkString(field string, s *string, max int) error {
@@ -333,6 +334,9 @@ func (a *API) prepareVolume(r *http.Request, c caller, req volumeCreate) (store.
 		spec.SnapshotID = deref(v.SnapshotID)
 		spec.SourceVolID = deref(v.SourceVolID)
 	}
+	if req.GroupID != nil && microversion.Of(r).AtLeast(3, 13) {
+		return a.intoGroup(ctx, c, *req.GroupID, req.VolumeType, v, spec) // groups.go
+	}
 	return v, spec, nil
 }
 
@@ -421,6 +425,9 @@ func (a *API) listVolumes(detail bool) http.HandlerFunc {
 			}
 		}
 		f.Status, f.AZ = q.Get("status"), q.Get("availability_zone")
+		if microversion.Of(r).AtLeast(3, 10) {
+			f.GroupID = q.Get("group_id")
+		}
 		if b := q.Get("bootable"); b != "" {
 			// Parsed as a boolean at every version, as cinder does in
 			// practice (tempest lists bootable=false at 3.0).
@@ -635,6 +642,9 @@ func (a *API) deleteVolume(w http.ResponseWriter, r *http.Request) {
 func (a *API) startDelete(r *http.Request, c caller, v store.Volume, cascade, force bool) error {
 	ctx := r.Context()
 	msg := "Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer."
+	if v.GroupID != nil { // deleted with its group (groups.go)
+		return fault.New(fault.Invalid, "%s", msg)
+	}
 	if !force {
 		if v.AttachStatus == "attached" || !contains(deletable, v.Status) {
 			return fault.New(fault.Invalid, "%s", msg)

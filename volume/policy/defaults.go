@@ -100,8 +100,6 @@ func Defaults() []policy.Rule {
 		{"volume_extension:availability_zone_list", "", "GET /os-availability-zone"},
 		{"message:get", projectReader, "GET /messages/{message_id}"},
 		{"message:get_all", projectReader, "GET /messages"},
-		{"group:get_all", projectReader, "GET /groups"},
-		{"group:get", projectReader, "GET /groups/{group_id}"},
 		{"message:delete", projectMember, "DELETE /messages/{message_id}"},
 		{"volume:get_all_transfers", projectReader, "GET /os-volume-transfer"},
 		{"volume:get_transfer", projectReader, "GET /os-volume-transfer/{transfer_id}"},
@@ -118,6 +116,7 @@ func Defaults() []policy.Rule {
 			Description: r.name, Operations: ops(r.op)})
 	}
 	rules = append(rules, backupRules()...)
+	rules = append(rules, groupRules()...)
 	return rules
 }
 

@@ -26,16 +26,18 @@ type Snapshot struct {
 	Metadata    map[string]string
 	CreatedAt   time.Time
 	UpdatedAt   *time.Time
+	// GroupSnapshotID is the group snapshot it was taken for (3.14).
+	GroupSnapshotID *string
 }
 
 const snapshotColumns = `s.id, s.volume_id, s.project_id, s.user_id, s.status, s.progress, s.volume_size,
-	s.display_name, s.display_description, s.metadata, s.created_at, s.updated_at`
+	s.display_name, s.display_description, s.metadata, s.created_at, s.updated_at, s.group_snapshot_id`
 
 func scanSnapshot(row pgx.Row) (Snapshot, error) {
 	var s Snapshot
 	var md []byte
 	err := row.Scan(&s.ID, &s.VolumeID, &s.ProjectID, &s.UserID, &s.Status, &s.Progress, &s.VolumeSize,
-		&s.Name, &s.Description, &md, &s.CreatedAt, &s.UpdatedAt)
+		&s.Name, &s.Description, &md, &s.CreatedAt, &s.UpdatedAt, &s.GroupSnapshotID)
 	s.Metadata = parseMap(md)
 	return s, err
 }
@@ -48,8 +50,9 @@ func SnapshotNotFound(id string) error {
 // CreateSnapshot inserts a snapshot.
 func (s *Store) CreateSnapshot(ctx context.Context, sn Snapshot) (Snapshot, error) {
 	_, err := s.pool.Exec(ctx, `INSERT INTO snapshots (id, volume_id, project_id, user_id, status, progress,
-		volume_size, display_name, display_description, metadata) VALUES ($1,$2,$3,$4,$5,'0%',$6,$7,$8,$9)`,
-		sn.ID, sn.VolumeID, sn.ProjectID, sn.UserID, sn.Status, sn.VolumeSize, sn.Name, sn.Description, jsonMap(sn.Metadata))
+		volume_size, display_name, display_description, metadata, group_snapshot_id) VALUES ($1,$2,$3,$4,$5,'0%',$6,$7,$8,$9,$10)`,
+		sn.ID, sn.VolumeID, sn.ProjectID, sn.UserID, sn.Status, sn.VolumeSize, sn.Name, sn.Description, jsonMap(sn.Metadata),
+		sn.GroupSnapshotID)
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("create snapshot: %w", err)
 	}
@@ -140,6 +143,8 @@ type SnapshotFilter struct {
 	NameLike  string
 	Status    string
 	Metadata  map[string]string
+	// GroupSnapshotID selects the snapshots of one group snapshot.
+	GroupSnapshotID string
 }
 
 // SnapshotSortKeys maps sort keys to columns.
@@ -182,6 +187,9 @@ func (s *Store) ListSnapshotsAt(ctx context.Context, f SnapshotFilter, sorts []S
 	}
 	if len(f.Metadata) > 0 {
 		conds = append(conds, "s.metadata @> "+arg(jsonMap(f.Metadata)))
+	}
+	if f.GroupSnapshotID != "" {
+		conds = append(conds, "s.group_snapshot_id = "+arg(f.GroupSnapshotID))
 	}
 	order, cond, err := keyset(ctx, s, sorts, marker, SnapshotSortKeys, "s", `SELECT 1 FROM snapshots s WHERE s.id = $1`, arg)
 	if err != nil {

@@ -123,7 +123,8 @@ func (s *Store) UpdateType(ctx context.Context, id string, u TypeUpdate) (Volume
 // VolumeTypeInUse (400).
 func (s *Store) DeleteType(ctx context.Context, id string) error {
 	var used bool
-	if err := s.pool.QueryRow(ctx, `SELECT EXISTS(SELECT 1 FROM volumes WHERE volume_type_id = $1)`, id).Scan(&used); err != nil {
+	if err := s.pool.QueryRow(ctx, `SELECT EXISTS(SELECT 1 FROM volumes WHERE volume_type_id = $1)
+		OR EXISTS(SELECT 1 FROM group_volume_type_mapping WHERE volume_type_id = $1)`, id).Scan(&used); err != nil {
 		return fmt.Errorf("delete volume type: %w", err)
 	}
 	if used {

@@ -40,6 +40,7 @@ type Volume struct {
 	LaunchedAt       *time.Time
 	CreatedAt        time.Time
 	UpdatedAt        *time.Time
+	GroupID          *string // the generic volume group it belongs to (3.13)
 }
 
 // ReadOnly reports the admin metadata flag os-update_readonly_flag sets.
@@ -48,7 +49,7 @@ func (v Volume) ReadOnly() bool { return v.AdminMetadata["readonly"] == "True" }
 const volumeColumns = `v.id, v.project_id, v.user_id, coalesce(v.host, ''), v.size, v.availability_zone, v.status,
 	v.attach_status, v.migration_status, v.display_name, v.display_description, v.volume_type_id, t.name,
 	v.snapshot_id, v.source_volid, v.image_id, v.bootable, v.multiattach, v.metadata, v.admin_metadata,
-	v.image_metadata, v.provider_location, v.previous_status, v.launched_at, v.created_at, v.updated_at`
+	v.image_metadata, v.provider_location, v.previous_status, v.launched_at, v.created_at, v.updated_at, v.group_id`
 
 const volumeFrom = ` FROM volumes v JOIN volume_types t ON t.id = v.volume_type_id`
 
@@ -58,7 +59,7 @@ func scanVolume(row pgx.Row) (Volume, error) {
 	err := row.Scan(&v.ID, &v.ProjectID, &v.UserID, &v.Host, &v.Size, &v.AvailabilityZone, &v.Status,
 		&v.AttachStatus, &v.MigrationStatus, &v.Name, &v.Description, &v.TypeID, &v.TypeName,
 		&v.SnapshotID, &v.SourceVolID, &v.ImageID, &v.Bootable, &v.Multiattach, &md, &amd,
-		&imd, &v.ProviderLocation, &v.PreviousStatus, &v.LaunchedAt, &v.CreatedAt, &v.UpdatedAt)
+		&imd, &v.ProviderLocation, &v.PreviousStatus, &v.LaunchedAt, &v.CreatedAt, &v.UpdatedAt, &v.GroupID)
 	if err != nil {
 		return v, err
 	}
@@ -78,11 +79,11 @@ func VolumeNotFound(id string) error {
 func (s *Store) CreateVolume(ctx context.Context, v Volume) (Volume, error) {
 	_, err := s.pool.Exec(ctx, `INSERT INTO volumes (id, project_id, user_id, size, availability_zone, status,
 		display_name, display_description, volume_type_id, snapshot_id, source_volid, image_id, bootable,
-		multiattach, metadata, admin_metadata, image_metadata, host)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,nullif($18,''))`,
+		multiattach, metadata, admin_metadata, image_metadata, host, group_id)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,nullif($18,''),$19)`,
 		v.ID, v.ProjectID, v.UserID, v.Size, v.AvailabilityZone, v.Status, v.Name, v.Description, v.TypeID,
 		v.SnapshotID, v.SourceVolID, v.ImageID, v.Bootable, v.Multiattach, jsonMap(v.Metadata),
-		jsonMap(v.AdminMetadata), imageMeta(v.ImageMetadata), v.Host)
+		jsonMap(v.AdminMetadata), imageMeta(v.ImageMetadata), v.Host, v.GroupID)
 	if err != nil {
 		return Volume{}, fmt.Errorf("create volume: %w", err)
 	}
@@ -236,6 +237,7 @@ type VolumeFilter struct {
 	IDs       []string
 	Statuses  []string
 	Times     []TimeFilter // created_at / updated_at comparisons (3.60)
+	GroupID   string       // the volumes of one group (3.10)
 }
 
 // TimeFilter compares a volume's created_at or updated_at (Column) with
@@ -302,6 +304,12 @@ func (s *Store) ListVolumesAt(ctx context.Context, f VolumeFilter, sorts []Sort,
 	}
 	if f.IDs != nil {
 		conds = append(conds, "v.id::text = ANY("+arg(f.IDs)+")")
+	}
+	if f.GroupID != "" {
+		if !isUUID(f.GroupID) {
+			return []Volume{}, nil
+		}
+		conds = append(conds, "v.group_id = "+arg(f.GroupID))
 	}
 	for _, tf := range f.Times {
 		op, ok := timeOps[tf.Op]
