@@ -2,9 +2,11 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -85,7 +87,7 @@ func (a *API) serviceView(r *http.Request, s servicegroup.Service) map[string]an
 	out := map[string]any{"binary": s.Binary, "host": s.Host, "zone": zone, "status": status, "state": state,
 		"updated_at": timefmt.Naive(upd), "disabled_reason": reason}
 	if s.Binary == "cinder-volume" {
-		out["frozen"], out["replication_status"], out["active_backend_id"] = false, "not-capable", nil
+		out["frozen"], out["replication_status"], out["active_backend_id"] = false, "disabled", nil // the RBD driver without replication_device
 	}
 	if microversion.Of(r).AtLeast(3, 7) {
 		out["cluster"] = nil
@@ -153,76 +155,163 @@ func (a *API) updateService(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	var req struct {
-		Host, Binary, DisabledReason string `json:"-"`
-	}
-	var body map[string]string
+	var body map[string]any
 	if err := httpapi.DecodeJSON(r, &body); err != nil {
 		fail(w, r, err)
 		return
 	}
-	req.Host, req.Binary, req.DisabledReason = body["host"], body["binary"], body["disabled_reason"]
-	if req.Binary == "" {
-		req.Binary = body["service"]
-	}
-	if req.Host == "" {
-		fail(w, r, fault.New(fault.Invalid, "Missing required element 'host' in request body."))
-		return
-	}
+	str := func(k string) string { v, _ := body[k].(string); return v }
+	host, binary, service := str("host"), str("binary"), str("service")
 	ctx := r.Context()
-	if act := chi.URLParam(r, "action"); act == "freeze" || act == "thaw" {
+	action := chi.URLParam(r, "action")
+	if action == "freeze" || action == "thaw" {
+		if host == "" {
+			fail(w, r, fault.New(fault.Invalid, "Missing required element 'host' in request body."))
+			return
+		}
 		// Replication freeze/thaw: no backend here replicates, so a
 		// known volume host is a no-op and any other is 400, as cinder.
-		svcs, err := a.sg.List(ctx, servicegroup.Filter{Host: req.Host, Binary: "cinder-volume"})
+		svcs, err := a.sg.List(ctx, servicegroup.Filter{Host: host, Binary: "cinder-volume"})
 		if err != nil {
 			fail(w, r, err)
 			return
 		}
 		if len(svcs) == 0 {
-			fail(w, r, invalid("Invalid host: %s", req.Host))
+			fail(w, r, invalid("Invalid host: %s", host))
 			return
 		}
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	svc, err := a.sg.GetByHostBinary(ctx, req.Host, req.Binary)
-	if err != nil {
-		fail(w, r, fault.New(fault.NotFound, "Service %s could not be found.", req.Host))
+	if action != "enable" && action != "disable" && action != "disable-log-reason" {
+		fail(w, r, invalid("Unknown action"))
 		return
 	}
-	action := chi.URLParam(r, "action")
-	switch action {
-	case "enable":
-		svc, err = a.sg.Enable(ctx, svc.ID)
-	case "disable-log-reason":
-		reason := strings.TrimSpace(req.DisabledReason)
-		if reason == "" || len(reason) > 255 {
-			fail(w, r, invalid("Disabled reason contains invalid characters or is too long"))
+	// cinder's schema: binary or service (1-255 characters), host,
+	// cluster, and disabled_reason for disable-log-reason only.
+	for k := range body {
+		switch k {
+		case "binary", "service", "host", "cluster":
+		case "disabled_reason":
+			if action == "disable-log-reason" {
+				break
+			}
+			fallthrough
+		default:
+			fail(w, r, fault.New(fault.Invalid, "Additional properties are not allowed ('%s' was unexpected)", k))
 			return
 		}
-		svc, err = a.sg.Disable(ctx, svc.ID, reason)
-	case "disable":
-		svc, err = a.sg.Disable(ctx, svc.ID, "")
-	default:
-		fail(w, r, fault.New(fault.NotFound, "Unknown action"))
+	}
+	if _, ok := body["binary"]; !ok {
+		if _, ok := body["service"]; !ok {
+			fail(w, r, fault.New(fault.Invalid, "%s is not valid under any of the given schemas", pyRepr(body)))
+			return
+		}
+	}
+	var reason *string
+	if action == "disable-log-reason" {
+		if raw, ok := body["disabled_reason"]; ok && raw != nil {
+			txt, isStr := raw.(string)
+			switch {
+			case !isStr:
+				fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute disabled_reason. Value: %s. %s is not of type 'string'", pyRepr(raw), pyRepr(raw)))
+				return
+			case len(txt) > 255:
+				fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute disabled_reason. Value: %s. '%s' is too long", short(txt), short(txt)))
+				return
+			case txt == "":
+				fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute disabled_reason. Value: . '' is too short"))
+				return
+			case strings.TrimSpace(txt) == "":
+				fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute disabled_reason. Value: %s. '%s' is not a 'disabled_reason'", txt, txt))
+				return
+			}
+			reason = &txt
+		} else {
+			none := ""
+			reason = &none // set to NULL, as cinder's disabled_reason = None
+		}
+	}
+	if host == "" {
+		fail(w, r, invalid("Host field is missing."))
 		return
 	}
+	key := binary
+	if key == "" {
+		key = service
+	}
+	svc, err := a.sg.GetByHostBinary(ctx, host, key)
 	if err != nil {
+		fail(w, r, fault.New(fault.NotFound, "Service %s could not be found on host %s.", key, host))
+		return
+	}
+	// Only disable-log-reason changes the reason: enabling keeps the last
+	// one, as cinder's services update.
+	disabled := action != "enable"
+	p := servicegroup.Patch{Disabled: &disabled, DisabledReason: reason}
+	if reason == nil {
+		keep := svc.DisabledReason
+		p.DisabledReason = &keep
+	}
+	if _, err := a.sg.Update(ctx, svc.ID, p); err != nil {
 		fail(w, r, err)
 		return
 	}
-	out := map[string]any{"host": svc.Host, "service": svc.Binary, "binary": svc.Binary, "status": "enabled", "disabled": svc.Disabled}
-	if svc.Disabled {
+	out := map[string]any{"host": host, "service": service, "binary": binary, "disabled": disabled, "status": "enabled"}
+	if disabled {
 		out["status"] = "disabled"
 	}
-	if action != "disable" {
-		var reason any
-		if svc.DisabledReason != "" {
-			reason = svc.DisabledReason
+	if reason != nil {
+		var rv any
+		if *reason != "" {
+			rv = *reason
 		}
-		out["disabled_reason"] = reason
+		out["disabled_reason"] = rv
 	}
 	httpapi.WriteJSON(w, r, http.StatusOK, out)
+}
+
+// pyRepr renders a decoded JSON value as Python's repr, for messages
+// that quote a request body as cinder's JSON schema errors do.
+func pyRepr(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "None"
+	case bool:
+		if x {
+			return "True"
+		}
+		return "False"
+	case string:
+		return "'" + strings.ReplaceAll(x, "'", "\\'") + "'"
+	case float64:
+		return pyFloatOrInt(x)
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = pyRepr(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = pyRepr(k) + ": " + pyRepr(x[k])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	return fmt.Sprint(v)
+}
+
+func pyFloatOrInt(f float64) string {
+	if f == float64(int64(f)) {
+		return strconv.FormatInt(int64(f), 10)
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
 }
 
 // pools is GET /scheduler-stats/get_pools[?detail=True] (admin).
