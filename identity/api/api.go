@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/gostack/gostack/identity/credential"
 	"github.com/gostack/gostack/identity/store"
 	"github.com/gostack/gostack/identity/token"
 	"github.com/gostack/gostack/services/httpapi"
@@ -38,6 +39,8 @@ type API struct {
 	dummy     string
 
 	cache *validationCache
+
+	credKeys *credential.Repository
 }
 
 // New returns the API over its dependencies; now nil means time.Now.
@@ -52,7 +55,7 @@ func New(st *store.Store, tokens Tokens, enforcer Enforcer, set Settings, now fu
 		set.Expiration = time.Hour
 	}
 	return &API{store: st, tokens: tokens, policy: enforcer, set: set, now: now, log: log,
-		cache: newValidationCache(set.CacheTime)}
+		cache: newValidationCache(set.CacheTime), credKeys: &credential.Repository{Dir: set.CredentialKeys}}
 }
 
 // Handler returns the HTTP handler of the whole API.
@@ -74,6 +77,10 @@ func (a *API) Handler(cfg httpapi.Config) http.Handler {
 		a.catalogRoutes(r)
 		a.limitRoutes(r)
 		a.appCredRoutes(r)
+		a.credentialRoutes(r)
+		a.ec2CredentialRoutes(r)
+		a.policyRoutes(r)
+		a.endpointFilterRoutes(r)
 	})
 	return a.cache.invalidateOnWrite(mux)
 }

@@ -134,7 +134,7 @@ func (a *API) authCatalog(w http.ResponseWriter, r *http.Request, c *tokenInfo) 
 	if c.Payload.Unscoped() {
 		return fault.New(fault.Forbidden, "A project-scoped token is required to produce a service catalog.")
 	}
-	entries, err := a.catalog(r.Context())
+	entries, err := a.catalogFor(r.Context(), c)
 	if err != nil {
 		return err
 	}

@@ -118,7 +118,7 @@ func (a *API) renderToken(ctx context.Context, t *tokenInfo, withCatalog bool) (
 			v.Roles[i] = refView{ID: r.ID, Name: r.Name}
 		}
 		if withCatalog {
-			entries, err := a.catalog(ctx)
+			entries, err := a.catalogFor(ctx, t)
 			if err != nil {
 				return nil, err
 			}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"path/filepath"
 	"time"
 
 	"github.com/gostack/gostack/services/config"
@@ -30,12 +31,18 @@ var (
 	PasswordHashRounds = config.Int("identity", "password_hash_rounds", 0,
 		"bcrypt cost of password hashes; 0 means 12, passlib's default.", config.Min(0), config.Max(31))
 	MaxPasswordLength = config.Int("identity", "max_password_length", 4096, "Maximum supported length for user passwords.")
+	CredentialKeys    = config.String("credential", "key_repository", "",
+		"Directory of the Fernet keys that encrypt credential blobs at rest (keystone-manage credential_setup's "+
+			"layout: keys named 0, 1, ...; the highest is the primary). Default: credential-keys beside the "+
+			"directory of [jwt_tokens] jws_private_key_repository, i.e. /etc/keystone/credential-keys with the "+
+			"default paths. Created with two new keys on the first credential write when it holds none.")
+	CredentialProvider = config.String("credential", "provider", "fernet", "The credential provider; only fernet is supported.")
 )
 
 // Opts returns the options above.
 func Opts() []config.Option {
 	return []config.Option{PublicEndpoint, Expiration, AllowRescopeScopedToken, CacheOnIssue, Caching, CacheTime, Provider,
-		PrivateKeys, PublicKeys, PasswordHashRounds, MaxPasswordLength}
+		PrivateKeys, PublicKeys, PasswordHashRounds, MaxPasswordLength, CredentialKeys, CredentialProvider}
 }
 
 // Settings are the values the handlers need.
@@ -47,6 +54,10 @@ type Settings struct {
 	// CacheTime bounds the reuse of a token's validation (validation_cache.go):
 	// 0 means DefaultCacheTime, negative turns the cache off.
 	CacheTime time.Duration
+	// CredentialKeys is the credential key repository (empty: a
+	// credential-keys directory in the system's temporary directory,
+	// for tests).
+	CredentialKeys string
 }
 
 // SettingsFrom reads Settings from a loaded config.
@@ -57,7 +68,17 @@ func SettingsFrom(c *config.Config) Settings {
 		PasswordCost:            PasswordHashRounds.Get(c),
 		MaxPasswordLength:       MaxPasswordLength.Get(c),
 		CacheTime:               cacheTime(c),
+		CredentialKeys:          credentialKeys(c),
 	}
+}
+
+// credentialKeys is [credential] key_repository, or credential-keys
+// beside the JWS key repositories' directory.
+func credentialKeys(c *config.Config) string {
+	if d := CredentialKeys.Get(c); d != "" {
+		return d
+	}
+	return filepath.Join(filepath.Dir(filepath.Dir(filepath.Clean(PrivateKeys.Get(c)))), "credential-keys")
 }
 
 func cacheTime(c *config.Config) time.Duration {

@@ -44,6 +44,7 @@ type validationCache struct {
 // cachedCatalog is the service catalog under the same rules.
 type cachedCatalog struct {
 	entries []store.CatalogEntry // shared: never modified
+	filters map[string]map[string]bool
 	gen     uint64
 	at      time.Time
 }
@@ -104,28 +105,62 @@ func (c *validationCache) fresh(gen uint64, at, now time.Time) bool {
 }
 
 // catalog returns the service catalog (the token body's and GET
-// /v3/auth/catalog's), from the cache while nothing has been written.
-func (a *API) catalog(ctx context.Context) ([]store.CatalogEntry, error) {
+// /v3/auth/catalog's), from the cache while nothing has been written,
+// with the OS-EP-FILTER endpoint filters of the projects that have one.
+func (a *API) catalog(ctx context.Context) ([]store.CatalogEntry, map[string]map[string]bool, error) {
 	c, now := a.cache, a.now()
 	if c.enabled() {
 		c.mu.RLock()
 		cc := c.catalog
 		c.mu.RUnlock()
 		if cc != nil && c.fresh(cc.gen, cc.at, now) {
-			return cc.entries, nil
+			return cc.entries, cc.filters, nil
 		}
 	}
 	gen := c.generation()
 	entries, err := a.store.Catalog(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	filters, err := a.store.ProjectEndpointFilters(ctx)
+	if err != nil {
+		return nil, nil, err
 	}
 	if c.enabled() && gen == c.gen.Load() {
 		c.mu.Lock()
-		c.catalog = &cachedCatalog{entries: entries, gen: gen, at: now}
+		c.catalog = &cachedCatalog{entries: entries, filters: filters, gen: gen, at: now}
 		c.mu.Unlock()
 	}
-	return entries, nil
+	return entries, filters, nil
+}
+
+// catalogFor is the catalog of a token: for a project-scoped token whose
+// project has endpoint associations (directly or through endpoint
+// groups), only those endpoints, and only the services left with one, as
+// keystone's SQL catalog driver does with the endpoint filter
+// (get_v3_catalog; return_all_endpoints_if_no_filter is true).
+func (a *API) catalogFor(ctx context.Context, t *tokenInfo) ([]store.CatalogEntry, error) {
+	entries, filters, err := a.catalog(ctx)
+	if err != nil || t.Project == nil {
+		return entries, err
+	}
+	allowed := filters[t.Project.ID]
+	if len(allowed) == 0 {
+		return entries, nil
+	}
+	out := make([]store.CatalogEntry, 0, len(entries))
+	for _, e := range entries {
+		var eps []store.Endpoint
+		for _, ep := range e.Endpoints {
+			if allowed[ep.ID] {
+				eps = append(eps, ep)
+			}
+		}
+		if len(eps) > 0 {
+			out = append(out, store.CatalogEntry{Service: e.Service, Endpoints: eps})
+		}
+	}
+	return out, nil
 }
 
 // invalidateOnWrite wraps the API so that every request that may change

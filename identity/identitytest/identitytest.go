@@ -41,6 +41,9 @@ type Keystone struct {
 	Boot        bootstrap.Result
 	PrivateKeys string // the JWS private key repository
 	PublicKeys  string // the JWS public key repository
+	// CredentialKeys is the credential key repository (created on the
+	// first credential write).
+	CredentialKeys string
 	// Skew is added to the real clock keystone reads (nanoseconds), so a
 	// test can make tokens expire without waiting.
 	Skew atomic.Int64
@@ -65,6 +68,7 @@ func Start(t testing.TB, wrap func(http.Handler) http.Handler) *Keystone {
 	k := &Keystone{Store: store.New(pool)}
 	dir := t.TempDir()
 	k.PrivateKeys, k.PublicKeys = filepath.Join(dir, "private"), filepath.Join(dir, "public")
+	k.CredentialKeys = filepath.Join(dir, "credential-keys")
 	if err := token.CreateKeyPair(k.PrivateKeys, k.PublicKeys, false); err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +81,8 @@ func Start(t testing.TB, wrap func(http.Handler) http.Handler) *Keystone {
 		t.Fatal(err)
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	settings := api.Settings{Expiration: time.Hour, AllowRescopeScopedToken: true, PasswordCost: bcrypt.MinCost}
+	settings := api.Settings{Expiration: time.Hour, AllowRescopeScopedToken: true, PasswordCost: bcrypt.MinCost,
+		CredentialKeys: filepath.Join(dir, "credential-keys")}
 	var h http.Handler = api.New(k.Store, tokens, enforcer, settings, k.Now, quiet).Handler(httpapi.Config{Logger: quiet})
 	if wrap != nil {
 		h = wrap(h)

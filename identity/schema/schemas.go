@@ -208,3 +208,41 @@ func mergeProps(a, b map[string]*Schema) map[string]*Schema {
 	}
 	return out
 }
+
+var credentialProps = map[string]*Schema{
+	"blob":       Str(),
+	"project_id": Str(),
+	"type":       Str(),
+	"user_id":    Str(),
+}
+
+// CredentialProperties and CredentialUpdate are keystone/credential/schema.py's;
+// credential_create's oneOf (an ec2 credential also requires project_id)
+// is checked by the handler after CredentialProperties.
+var (
+	CredentialProperties = obj(credentialProps)
+	CredentialUpdate     = withMin(obj(credentialProps), 1)
+)
+
+var policyProps = map[string]*Schema{
+	"blob": Str(),
+	"type": {Type: types("string"), MaxLength: ptr(255)},
+}
+
+// PolicyCreate and PolicyUpdate are keystone/policy/schema.py's.
+var (
+	PolicyCreate = obj(policyProps, "blob", "type")
+	PolicyUpdate = withMin(obj(policyProps), 1)
+)
+
+var endpointGroupProps = map[string]*Schema{
+	"description": nullable(Str()),
+	"filters":     {Type: types("object")},
+	"name":        name255(),
+}
+
+// EndpointGroupCreate and EndpointGroupUpdate are keystone/catalog/schema.py's.
+var (
+	EndpointGroupCreate = obj(endpointGroupProps, "name", "filters")
+	EndpointGroupUpdate = withMin(obj(endpointGroupProps), 1)
+)
