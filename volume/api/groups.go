@@ -924,7 +924,7 @@ func (a *API) groupReplication(w http.ResponseWriter, r *http.Request, c caller,
 			} else {
 				// The RBD driver here replicates nothing: no volume type
 				// can be replication_enabled on it.
-				err = fault.New(fault.Invalid, "Invalid volume type: Volume type %s does not have 'replication_enabled' spec key set to '<is> True'.", g.VolumeTypeIDs[0])
+				err = fault.New(fault.Invalid, "Invalid volume type: Volume type %s does not have 'replication_enabled' spec key set to '<is> True'.", strings.Join(g.VolumeTypeIDs, ", "))
 			}
 		}
 	}

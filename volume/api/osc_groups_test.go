@@ -19,9 +19,7 @@ func TestOpenStackClientGroups(t *testing.T) {
 	name := func(s string) string { return "oscg-" + s + "-" + sfx }
 	admin := client{t: t}
 	u, _ := newProject(t, admin, name("proj"))
-	v := func(c client, args ...string) []string {
-		return append([]string{"--os-volume-api-version", "3.14"}, args...)
-	}
+	v := func(args ...string) []string { return append([]string{"--os-volume-api-version", "3.14"}, args...) }
 	cinder := func(args ...string) string {
 		out, err := runAs(t, u.env, "cinder", append([]string{"--os-volume-api-version", "3.25"}, args...)...)
 		if err != nil {
@@ -30,28 +28,28 @@ func TestOpenStackClientGroups(t *testing.T) {
 		return out
 	}
 
-	gt := admin.json(v(admin, "volume", "group", "type", "create", name("gt"))...)
-	t.Cleanup(func() { _, _ = admin.run(v(admin, "volume", "group", "type", "delete", name("gt"))...) })
+	gt := admin.json(v("volume", "group", "type", "create", name("gt"))...)
+	t.Cleanup(func() { _, _ = admin.run(v("volume", "group", "type", "delete", name("gt"))...) })
 	if gt["Name"] != name("gt") || gt["Is Public"] != true {
 		t.Errorf("group type: %v", gt)
 	}
-	admin.osc(v(admin, "volume", "group", "type", "set", "--property", "color=blue", name("gt"))...)
-	if out := admin.osc(v(admin, "volume", "group", "type", "list")...); !strings.Contains(out, name("gt")) || !strings.Contains(out, "'color': 'blue'") {
+	admin.osc(v("volume", "group", "type", "set", "--property", "color=blue", name("gt"))...)
+	if out := admin.osc(v("volume", "group", "type", "list")...); !strings.Contains(out, name("gt")) || !strings.Contains(out, "'color': 'blue'") {
 		t.Errorf("group type list:\n%s", out)
 	}
 	admin.osc("volume", "type", "create", name("vt"))
 	t.Cleanup(func() { _, _ = admin.run("volume", "type", "delete", name("vt")) })
 
-	g := u.json(v(u, "volume", "group", "create", "--name", name("g"), name("gt"), name("vt"))...)
+	g := u.json(v("volume", "group", "create", "--name", name("g"), name("gt"), name("vt"))...)
 	gid, _ := g["ID"].(string)
-	t.Cleanup(func() { _, _ = u.run(v(u, "volume", "group", "delete", "--force", gid)...) })
+	t.Cleanup(func() { _, _ = u.run(v("volume", "group", "delete", "--force", gid)...) })
 	if g["Status"] != "available" || g["Name"] != name("g") {
 		t.Errorf("group create: %v", g)
 	}
-	if out := u.osc(v(u, "volume", "group", "list")...); !strings.Contains(out, gid) || !strings.Contains(out, "available") {
+	if out := u.osc(v("volume", "group", "list")...); !strings.Contains(out, gid) || !strings.Contains(out, "available") {
 		t.Errorf("group list:\n%s", out)
 	}
-	u.osc(v(u, "volume", "group", "set", "--name", name("g2"), "--description", "renamed", gid)...)
+	u.osc(v("volume", "group", "set", "--name", name("g2"), "--description", "renamed", gid)...)
 	vol := u.json("volume", "create", "--size", "1", "--type", name("vt"), name("v"))["id"].(string)
 	u.waitStatus(volume, vol, "available")
 	cinder("group-update", "--add-volumes", vol, gid)
@@ -62,36 +60,36 @@ func TestOpenStackClientGroups(t *testing.T) {
 		t.Errorf("deleting a volume of a group: %v\n%s", err, out)
 	}
 
-	gs := u.json(v(u, "volume", "group", "snapshot", "create", "--name", name("gs"), gid)...)
+	gs := u.json(v("volume", "group", "snapshot", "create", "--name", name("gs"), gid)...)
 	gsid, _ := gs["ID"].(string)
 	deadline := time.Now().Add(time.Minute)
-	for !strings.Contains(u.osc(v(u, "volume", "group", "snapshot", "list")...), "available") {
+	for !strings.Contains(u.osc(v("volume", "group", "snapshot", "list")...), "available") {
 		if time.Now().After(deadline) {
 			t.Fatalf("group snapshot %s never available", gsid)
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
-	snaps := u.osc(v(u, "volume", "snapshot", "list", "--long")...)
+	snaps := u.osc(v("volume", "snapshot", "list", "--long")...)
 	if !strings.Contains(snaps, name("gs")) || !strings.Contains(snaps, name("v")) {
 		t.Errorf("the group snapshot's snapshot of the volume:\n%s", snaps)
 	}
-	u.osc(v(u, "volume", "group", "snapshot", "delete", gsid)...)
-	for strings.Contains(u.osc(v(u, "volume", "group", "snapshot", "list")...), gsid) {
+	u.osc(v("volume", "group", "snapshot", "delete", gsid)...)
+	for strings.Contains(u.osc(v("volume", "group", "snapshot", "list")...), gsid) {
 		if time.Now().After(deadline) {
 			t.Fatalf("group snapshot %s never deleted", gsid)
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
-	if out, err := u.run(v(u, "volume", "group", "delete", gid)...); err == nil || !strings.Contains(out, "delete-volumes flag is required") {
+	if out, err := u.run(v("volume", "group", "delete", gid)...); err == nil || !strings.Contains(out, "delete-volumes flag is required") {
 		t.Errorf("deleting a group with volumes without --force: %v\n%s", err, out)
 	}
-	u.osc(v(u, "volume", "group", "delete", "--force", gid)...)
+	u.osc(v("volume", "group", "delete", "--force", gid)...)
 	u.waitGone(volume, vol)
-	for strings.Contains(u.osc(v(u, "volume", "group", "list")...), gid) {
+	for strings.Contains(u.osc(v("volume", "group", "list")...), gid) {
 		if time.Now().After(deadline) {
 			t.Fatalf("group %s never deleted", gid)
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
-	admin.osc(v(admin, "volume", "group", "type", "delete", name("gt"))...)
+	admin.osc(v("volume", "group", "type", "delete", name("gt"))...)
 }
