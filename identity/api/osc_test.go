@@ -87,3 +87,76 @@ func TestOpenStackClient(t *testing.T) {
 		t.Errorf("deleted project still shows:\n%s", out)
 	}
 }
+
+// TestOpenStackClientCredentialsPoliciesEndpointFilter drives credentials,
+// EC2 credentials, policies and OS-EP-FILTER with the real client.
+func TestOpenStackClientCredentialsPoliciesEndpointFilter(t *testing.T) {
+	c := newCloud(t)
+	var cred map[string]any
+	out := c.mustOSC("credential", "create", "--type", "cert", "--project", "admin", "-f", "json", "admin", "opaque-blob")
+	if err := json.Unmarshal([]byte(out), &cred); err != nil || cred["blob"] != "opaque-blob" {
+		t.Fatalf("credential create: %v\n%s", err, out)
+	}
+	id := cred["id"].(string)
+	if out := c.mustOSC("credential", "list", "--type", "cert", "-f", "value", "-c", "ID"); !strings.Contains(out, id) {
+		t.Errorf("credential list:\n%s", out)
+	}
+	c.mustOSC("credential", "set", "--type", "cert", "--data", "new-blob", "--user", "admin", id)
+	if out := c.mustOSC("credential", "show", "-f", "value", "-c", "blob", id); strings.TrimSpace(out) != "new-blob" {
+		t.Errorf("credential show after set:\n%s", out)
+	}
+	c.mustOSC("credential", "delete", id)
+
+	var ec2 map[string]any
+	out = c.mustOSC("ec2", "credentials", "create", "-f", "json")
+	if err := json.Unmarshal([]byte(out), &ec2); err != nil || ec2["access"] == nil || ec2["secret"] == nil {
+		t.Fatalf("ec2 credentials create: %v\n%s", err, out)
+	}
+	access := ec2["access"].(string)
+	if out := c.mustOSC("ec2", "credentials", "list", "-f", "value", "-c", "Access"); !strings.Contains(out, access) {
+		t.Errorf("ec2 credentials list:\n%s", out)
+	}
+	c.mustOSC("ec2", "credentials", "show", access)
+	c.mustOSC("ec2", "credentials", "delete", access)
+
+	policyFile := c.t.TempDir() + "/policy.json"
+	if err := os.WriteFile(policyFile, []byte(`{"rule": "role:admin"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var pol map[string]any
+	out = c.mustOSC("policy", "create", "--type", "application/json", "-f", "json", policyFile)
+	if err := json.Unmarshal([]byte(out), &pol); err != nil || pol["id"] == nil {
+		t.Fatalf("policy create: %v\n%s", err, out)
+	}
+	pid := pol["id"].(string)
+	c.mustOSC("policy", "set", "--type", "text/plain", pid)
+	if out := c.mustOSC("policy", "show", "-f", "value", "-c", "type", pid); strings.TrimSpace(out) != "text/plain" {
+		t.Errorf("policy show:\n%s", out)
+	}
+	if out := c.mustOSC("policy", "list", "-f", "value", "-c", "ID"); !strings.Contains(out, pid) {
+		t.Errorf("policy list:\n%s", out)
+	}
+	c.mustOSC("policy", "delete", pid)
+
+	c.mustOSC("project", "create", "filtered")
+	eid := strings.TrimSpace(c.mustOSC("endpoint", "list", "--service", "identity", "--interface", "public", "-f", "value", "-c", "ID"))
+	c.mustOSC("endpoint", "add", "project", eid, "filtered")
+	if out := c.mustOSC("endpoint", "list", "--project", "filtered", "-f", "value", "-c", "ID"); strings.TrimSpace(out) != eid {
+		t.Errorf("endpoint list --project:\n%s", out)
+	}
+	c.mustOSC("endpoint", "remove", "project", eid, "filtered")
+	groupFile := c.t.TempDir() + "/filters.json"
+	if err := os.WriteFile(groupFile, []byte(`{"interface": "public"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.mustOSC("endpoint", "group", "create", "--description", "public endpoints", "public", groupFile)
+	c.mustOSC("endpoint", "group", "add", "project", "public", "filtered")
+	if out := c.mustOSC("endpoint", "group", "list", "--project", "filtered", "-f", "value", "-c", "Name"); strings.TrimSpace(out) != "public" {
+		t.Errorf("endpoint group list --project:\n%s", out)
+	}
+	c.mustOSC("endpoint", "group", "show", "public")
+	c.mustOSC("endpoint", "group", "set", "--name", "pub", "public")
+	c.mustOSC("endpoint", "group", "remove", "project", "pub", "filtered")
+	c.mustOSC("endpoint", "group", "delete", "pub")
+	c.mustOSC("project", "delete", "filtered")
+}
