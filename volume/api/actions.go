@@ -72,28 +72,31 @@ func (a *API) extend(w http.ResponseWriter, r *http.Request, arg json.RawMessage
 	if !ok {
 		return
 	}
+	// cinder's order: the size, then the status (available, or in-use
+	// for an attached volume from 3.42), then the quotas.
+	if size <= v.Size {
+		fail(w, r, invalid("New size for extend must be greater than current size. (current: %d, extended: %d).", v.Size, size))
+		return
+	}
 	from := []string{"available"}
-	if microversion.Of(r).AtLeast(3, 42) {
-		from = append(from, "in-use")
-		if v.Status == "in-use" {
-			if err := a.authorize(c, "volume:extend_attached_volume", v.ProjectID); err != nil {
-				fail(w, r, err)
-				return
-			}
+	if microversion.Of(r).AtLeast(3, 42) && v.Status == "in-use" {
+		from = []string{"in-use"}
+		if err := a.authorize(c, "volume:extend_attached_volume", v.ProjectID); err != nil {
+			fail(w, r, err)
+			return
 		}
 	}
 	if !contains(from, v.Status) {
-		fail(w, r, fault.New(fault.Invalid, "Invalid volume: Volume %s status must be %s to extend, but current status is: %s.", v.ID, orStr(from), v.Status))
-		return
-	}
-	if size <= v.Size {
-		fail(w, r, invalid("New size for extend must be greater than current size. (current: %d, extended: %d).", v.Size, size))
+		fail(w, r, fault.New(fault.Invalid, "Invalid volume: Volume %s status must be '{'status': '%s'}' to extend, currently %s.", v.ID, from[0], v.Status))
 		return
 	}
 	ctx := r.Context()
 	st := "extending"
 	err = a.db.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.LockProject(ctx, v.ProjectID); err != nil {
+			return err
+		}
+		if err := a.checkPerVolume(ctx, tx, v.ProjectID, size); err != nil {
 			return err
 		}
 		if err := a.checkQuota(ctx, tx, v.ProjectID, v.TypeName, 0, 0, size-v.Size); err != nil {

@@ -46,7 +46,21 @@ func (a *API) allowed(c caller, rule, project string) bool {
 }
 
 // fail writes err in cinder's shape.
-func fail(w http.ResponseWriter, r *http.Request, err error) { httpapi.WriteError(w, r, err) }
+func fail(w http.ResponseWriter, r *http.Request, err error) {
+	if fault.KindOf(err) == fault.OverLimit {
+		// cinder's Fault for a 413: Retry-After 0, and retryAfter in the
+		// body beside code and message.
+		h := w.Header()
+		h.Set("Retry-After", "0")
+		if id := httpapi.RequestID(r.Context()); id != "" {
+			h.Set("X-Compute-Request-Id", id)
+		}
+		httpapi.WriteJSON(w, r, http.StatusRequestEntityTooLarge, map[string]any{"overLimit": map[string]any{
+			"code": http.StatusRequestEntityTooLarge, "message": fault.MessageOf(err), "retryAfter": "0"}})
+		return
+	}
+	httpapi.WriteError(w, r, err)
+}
 
 func invalid(format string, args ...any) error {
 	return fault.New(fault.Invalid, "Invalid input received: "+format, args...)

@@ -61,6 +61,19 @@ func limitOf(l map[string]int, k string) int {
 	return -1
 }
 
+// checkPerVolume refuses a volume of gb GiB over per_volume_gigabytes
+// (an extend's limit_check; a create checks it in checkQuota).
+func (a *API) checkPerVolume(ctx context.Context, tx *store.Store, project string, gb int) error {
+	l, err := a.limitsOf(ctx, tx, project)
+	if err != nil {
+		return err
+	}
+	if per := limitOf(l, "per_volume_gigabytes"); per >= 0 && gb > per {
+		return fault.New(fault.OverLimit, "VolumeSizeExceedsLimit: Requested volume size %dG is larger than maximum allowed limit %dG.", gb, per)
+	}
+	return nil
+}
+
 // checkQuota refuses, with cinder's 413 messages, a create of volumes
 // volumes and snapshots snapshots holding gb GiB of type typeName. It must
 // run in the transaction that inserts, after LockProject.
