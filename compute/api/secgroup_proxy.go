@@ -47,6 +47,7 @@ type NetworkAPI interface {
 	ListPorts(ctx context.Context, token, deviceID string) ([]networkapi.Port, error)
 	ListNetworks(ctx context.Context, token string) ([]networkapi.Network, error)
 	ShowNetwork(ctx context.Context, token, id string) (networkapi.Network, error)
+	DevicesByIPSubstring(ctx context.Context, token, substr string) ([]string, error)
 }
 
 var _ NetworkAPI = (*networkapi.Client)(nil)

@@ -38,6 +38,8 @@ type memNeutron struct {
 	seq    int
 	groups []networkapi.SecurityGroup
 	ports  []networkapi.Port
+	// portIPs are the fixed IPs of ports, by port id.
+	portIPs map[string][]string
 	// ruleReqs are the rules as the network service got them.
 	ruleReqs []networkapi.Rule
 	tokens   []string
@@ -709,4 +711,18 @@ func (m *memNeutron) ShowNetwork(ctx context.Context, token, id string) (network
 		}
 	}
 	return networkapi.Network{}, fault.New(fault.NotFound, "Network %s could not be found.", id)
+}
+
+func (m *memNeutron) DevicesByIPSubstring(_ context.Context, token, substr string) ([]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []string
+	for _, p := range m.ports {
+		for _, ip := range m.portIPs[p.ID] {
+			if strings.Contains(ip, substr) {
+				out = append(out, p.DeviceID)
+			}
+		}
+	}
+	return out, nil
 }

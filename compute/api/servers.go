@@ -84,8 +84,13 @@ func (a *API) serverList(w http.ResponseWriter, r *http.Request, detail bool) {
 	for i, s := range p.Sort {
 		sort[i] = store.SortKey{Key: s.Key, Dir: s.Dir}
 	}
+	noMatch, err := a.ipFilter(r, c, &flt)
+	if err != nil {
+		writeErr(w, r, err)
+		return
+	}
 	var list []objects.Instance
-	if !p.Zero { // limit=0: an empty page, as nova
+	if !p.Zero && !noMatch { // limit=0: an empty page, as nova
 		list, err = a.store.ListInstances(r.Context(), flt, sort, p.Limit, p.Marker)
 		if err != nil {
 			writeErr(w, r, err)

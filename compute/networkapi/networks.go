@@ -3,6 +3,7 @@ package networkapi
 import (
 	"context"
 	"net/http"
+	"net/url"
 )
 
 // Network is what Nova's deprecated network proxies show of a network:
@@ -34,4 +35,23 @@ func (c *Client) ShowNetwork(ctx context.Context, token, id string) (Network, er
 	}
 	err := c.do(ctx, token, http.MethodGet, "/networks/"+esc(id), nil, &out)
 	return out.Network, err
+}
+
+// DevicesByIPSubstring returns the device ids of the caller's ports with
+// a fixed IP containing substr (neutron's ip_address_substr filter).
+func (c *Client) DevicesByIPSubstring(ctx context.Context, token, substr string) ([]string, error) {
+	var out struct {
+		Ports []Port `json:"ports"`
+	}
+	q := url.Values{"fixed_ips": {"ip_address_substr=" + substr}, "fields": {"device_id"}}
+	if err := c.do(ctx, token, http.MethodGet, "/ports"+query(q), nil, &out); err != nil {
+		return nil, err
+	}
+	devices := make([]string, 0, len(out.Ports))
+	for _, p := range out.Ports {
+		if p.DeviceID != "" {
+			devices = append(devices, p.DeviceID)
+		}
+	}
+	return devices, nil
 }
