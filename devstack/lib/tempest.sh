@@ -125,8 +125,8 @@ default_domain_id = default
 api_v2 = false
 api_v2_admin = false
 api_v3 = true
-# OS-INHERIT: inherited grants are served; OS-EC2 (credentials) is not.
-api_extensions = OS-INHERIT
+# OS-INHERIT: inherited grants; OS-EC2: /v3/users/{id}/credentials/OS-EC2.
+api_extensions = OS-INHERIT,OS-EC2
 application_credentials = true
 access_rules = false
 trust = false

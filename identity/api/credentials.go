@@ -219,6 +219,12 @@ func (a *API) listCredentials(w http.ResponseWriter, r *http.Request, c *tokenIn
 	if err != nil {
 		return err
 	}
+	list = filterInexact(list, inexactFilters(q, "user_id", "type"), func(cr store.Credential, attr string) (string, bool) {
+		if attr == "type" {
+			return cr.Type, true
+		}
+		return cr.UserID, true
+	})
 	out := []map[string]any{}
 	var ks *credential.Keys
 	for _, cr := range list {

@@ -201,10 +201,12 @@ func (a *API) createEndpointGroup(w http.ResponseWriter, r *http.Request, _ *tok
 
 // listEndpointGroups is GET .../endpoint_groups, filtered by name.
 func (a *API) listEndpointGroups(w http.ResponseWriter, r *http.Request, _ *tokenInfo) error {
-	gs, err := a.store.ListEndpointGroups(r.Context(), httpapi.QueryOf(r).Get("name"))
+	q := httpapi.QueryOf(r)
+	gs, err := a.store.ListEndpointGroups(r.Context(), q.Get("name"))
 	if err != nil {
 		return err
 	}
+	gs = filterInexact(gs, inexactFilters(q, "name"), func(g store.EndpointGroup, _ string) (string, bool) { return g.Name, true })
 	writeEndpointGroups(w, r, gs)
 	return nil
 }

@@ -27,12 +27,15 @@ func policyView(r *http.Request, p store.Policy) map[string]any {
 	return withExtra(p.Extra, map[string]any{"id": p.ID, "type": p.Type, "blob": p.Blob, "links": selfLinks(r, "policies/"+p.ID)})
 }
 
-// listPolicies is GET /v3/policies, filtered by type.
+// listPolicies is GET /v3/policies, filtered by type, exactly or inexactly
+// (type__contains).
 func (a *API) listPolicies(w http.ResponseWriter, r *http.Request, _ *tokenInfo) error {
-	ps, err := a.store.ListPolicies(r.Context(), httpapi.QueryOf(r).Get("type"))
+	q := httpapi.QueryOf(r)
+	ps, err := a.store.ListPolicies(r.Context(), q.Get("type"))
 	if err != nil {
 		return err
 	}
+	ps = filterInexact(ps, inexactFilters(q, "type"), func(p store.Policy, _ string) (string, bool) { return p.Type, true })
 	out := make([]map[string]any, len(ps))
 	for i, p := range ps {
 		out[i] = policyView(r, p)
