@@ -57,11 +57,9 @@
 //
 // # What is left out
 //
-// Rules of APIs we do not serve: credentials and EC2 credentials, trusts,
-// OAuth1 consumers and tokens, access rules, federation (identity
-// providers, mappings, protocols, service providers), endpoint groups and
-// project endpoints, domain configs, policies and policy associations,
-// revoke events. identity:list_projects_for_user and
+// Rules of APIs we do not serve: trusts, OAuth1 consumers and tokens,
+// access rules, federation (identity providers, mappings, protocols,
+// service providers), domain configs, policy associations, revoke events. identity:list_projects_for_user and
 // list_domains_for_user (user.py, the OS-FEDERATION listings) are kept
 // with the user rules.
 //
