@@ -59,9 +59,9 @@
 //
 // Rules of APIs we do not serve: trusts, OAuth1 consumers and tokens,
 // access rules, federation (identity providers, mappings, protocols,
-// service providers), domain configs, policy associations, revoke events. identity:list_projects_for_user and
-// list_domains_for_user (user.py, the OS-FEDERATION listings) are kept
-// with the user rules.
+// service providers), domain configs, policy associations, revoke events.
+// identity:list_projects_for_user and list_domains_for_user (user.py, the
+// OS-FEDERATION listings) are kept with the user rules.
 //
 // There is no identity:change_password: keystone Zed does not enforce
 // policy on POST /v3/users/{user_id}/password (it is @unenforced_api; the
