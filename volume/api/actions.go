@@ -9,6 +9,7 @@ import (
 	"github.com/gostack/gostack/services/fault"
 	"github.com/gostack/gostack/services/httpapi"
 	"github.com/gostack/gostack/services/httpapi/microversion"
+	"github.com/gostack/gostack/services/httpapi/timefmt"
 	"github.com/gostack/gostack/volume/rpcapi"
 	"github.com/gostack/gostack/volume/store"
 )
@@ -333,20 +334,26 @@ func (a *API) uploadImage(w http.ResponseWriter, r *http.Request, arg json.RawMe
 	if req.DiskFormat != nil {
 		disk = *req.DiskFormat
 	}
-	if disk != "raw" {
-		fail(w, r, invalid("Only raw images can be uploaded from RBD volumes here, not %s.", disk))
+	// cinder-volume converts the volume's data to the format asked for
+	// (qemu-img), as upstream's upload_volume.
+	if !contains([]string{"raw", "vmdk", "vdi", "qcow2", "vhd", "vhdx", "ploop"}, disk) {
+		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute disk_format. Value: %s. '%s' is not one of ['raw', 'vmdk', 'vdi', 'qcow2', 'vhd', 'vhdx', 'ploop']", disk, disk))
 		return
 	}
 	cf := "bare"
 	if req.ContainerFormat != nil {
 		cf = *req.ContainerFormat
 	}
+	// enable_force_upload is off in Zed: force is ignored.
 	if v.Status != "available" {
-		fail(w, r, fault.New(fault.Invalid, "Invalid volume: Volume %s status must be available, but current status is: %s.", v.ID, v.Status))
+		fail(w, r, fault.New(fault.Invalid, "Invalid volume: Volume %s status must be available", v.ID))
 		return
 	}
-	visibility, protected := "private", false
+	// Below 3.1 cinder sends Glance no visibility nor protected: the
+	// image gets Glance's defaults (shared, unprotected).
+	visibility, protected := "", false
 	if microversion.Of(r).AtLeast(3, 1) {
+		visibility = "private"
 		if req.Visibility != nil {
 			visibility = *req.Visibility
 			if visibility == "public" {
@@ -361,8 +368,10 @@ func (a *API) uploadImage(w http.ResponseWriter, r *http.Request, arg json.RawMe
 		}
 	}
 	ctx := r.Context()
-	body := map[string]any{"name": *req.ImageName, "disk_format": disk, "container_format": cf,
-		"visibility": visibility, "protected": protected}
+	body := map[string]any{"name": *req.ImageName, "disk_format": disk, "container_format": cf}
+	if visibility != "" {
+		body["visibility"], body["protected"] = visibility, protected
+	}
 	for k, val := range v.ImageMetadata {
 		switch k {
 		case "image_id", "image_name", "checksum", "container_format", "disk_format", "min_disk", "min_ram", "size":
@@ -389,12 +398,22 @@ func (a *API) uploadImage(w http.ResponseWriter, r *http.Request, arg json.RawMe
 		fail(w, r, fault.Wrap(err, fault.Unavailable, "The volume service is unavailable."))
 		return
 	}
-	out := map[string]any{"id": v.ID, "updated_at": nil, "status": "uploading", "display_description": v.Description,
-		"size": v.Size, "volume_type": map[string]any{"id": v.TypeID, "name": v.TypeName}, "image_id": im.ID,
-		"container_format": cf, "disk_format": disk, "image_name": im.Name}
-	if microversion.Of(r).AtLeast(3, 1) {
-		out["visibility"], out["protected"] = visibility, protected
+	// cinder answers with the volume as it was (updated_at before this
+	// call), its type as the whole database object, and the image's
+	// protected and visibility as Glance made them.
+	vt := map[string]any{"id": v.TypeID, "name": v.TypeName}
+	if t, err := a.db.GetType(ctx, v.TypeID); err == nil {
+		view := a.typeView(c, t)
+		vt = map[string]any{"id": t.ID, "name": t.Name, "description": t.Description, "is_public": t.IsPublic,
+			"extra_specs": t.ExtraSpecs, "qos_specs_id": view["qos_specs_id"], "created_at": timefmt.Naive(t.CreatedAt),
+			"updated_at": timefmt.Nullable(timefmt.Naive, t.UpdatedAt), "deleted_at": nil, "deleted": false}
 	}
+	if visibility == "" {
+		visibility = im.Visibility
+	}
+	out := map[string]any{"id": v.ID, "updated_at": timefmt.Nullable(timefmt.Naive, v.UpdatedAt), "status": "uploading",
+		"display_description": v.Description, "size": v.Size, "volume_type": vt, "image_id": im.ID,
+		"container_format": cf, "disk_format": disk, "image_name": im.Name, "protected": protected, "visibility": visibility}
 	httpapi.WriteJSON(w, r, http.StatusAccepted, map[string]any{"os-volume_upload_image": out})
 }
 

@@ -406,6 +406,52 @@ func (m *Manager) convert(ctx context.Context, r io.Reader, format string) (io.R
 	return g, st.Size(), func() { g.Close(); cleanup() }, nil
 }
 
+// qemuFormats are qemu-img's names of the disk formats an upload may ask
+// for (upstream's image_utils.fixup_disk_format and convert_image).
+var qemuFormats = map[string]string{"qcow2": "qcow2", "vmdk": "vmdk", "vdi": "vdi", "vhd": "vpc", "vhdx": "vhdx",
+	"ploop": "parallels"}
+
+// uploadConverted is upstream's upload_volume for a disk format other than
+// raw: the volume's data to a scratch file, converted there by qemu-img,
+// and the result uploaded.
+func (m *Manager) uploadConverted(ctx context.Context, d driver.Driver, v store.Volume, im rpcapi.ImageMeta) error {
+	out, ok := qemuFormats[im.DiskFormat]
+	if !ok {
+		return fmt.Errorf("disk format %s cannot be made from a volume", im.DiskFormat)
+	}
+	dir, err := os.MkdirTemp(m.cfg.TempDir, "cinder-upload-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	src, dst := filepath.Join(dir, "volume.raw"), filepath.Join(dir, "image."+im.DiskFormat)
+	f, err := os.Create(src)
+	if err != nil {
+		return err
+	}
+	if _, err := d.Export(ctx, v.ID, f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if b, err := exec.CommandContext(ctx, "qemu-img", "convert", "-f", "raw", "-O", out, src, dst).CombinedOutput(); err != nil {
+		return fmt.Errorf("qemu-img convert to %s: %v: %s", out, err, b)
+	}
+	os.Remove(src)
+	g, err := os.Open(dst)
+	if err != nil {
+		return err
+	}
+	defer g.Close()
+	st, err := g.Stat()
+	if err != nil {
+		return err
+	}
+	return m.glance.Upload(ctx, im.ID, g, st.Size())
+}
+
 func (m *Manager) deleteVolume(ctx context.Context, a rpcapi.VolumeRef) (struct{}, error) {
 	v, err := m.db.GetVolume(ctx, a.VolumeID)
 	if fault.KindOf(err) == fault.NotFound {
@@ -546,7 +592,7 @@ func (m *Manager) copyVolumeToImage(ctx context.Context, a rpcapi.CopyVolumeToIm
 		back = "in-use"
 	}
 	d, err := m.driver()
-	if err == nil {
+	if err == nil && (a.ImageMeta.DiskFormat == "" || a.ImageMeta.DiskFormat == "raw") {
 		pr, pw := io.Pipe()
 		go func() {
 			_, err := d.Export(ctx, v.ID, pw)
@@ -554,6 +600,8 @@ func (m *Manager) copyVolumeToImage(ctx context.Context, a rpcapi.CopyVolumeToIm
 		}()
 		err = m.glance.Upload(ctx, a.ImageMeta.ID, pr, int64(v.Size)<<30)
 		pr.CloseWithError(err)
+	} else if err == nil {
+		err = m.uploadConverted(ctx, d, v, a.ImageMeta)
 	}
 	if err != nil {
 		m.log.Error("upload to image failed", "volume", v.ID, "image", a.ImageMeta.ID, "err", err)
