@@ -49,7 +49,7 @@ func (a *API) volumeAction(w http.ResponseWriter, r *http.Request) {
 			"os-reimage":               a.reimage, // 3.68, reimage.go
 		}[name]
 		if !ok {
-			fail(w, r, fault.New(fault.NotFound, "There is no such action: %s", name))
+			fail(w, r, noSuchAction(name))
 			return
 		}
 		h(w, r, arg)
@@ -198,15 +198,12 @@ func (a *API) resetStatus(w http.ResponseWriter, r *http.Request, arg json.RawMe
 		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute os-reset_status. Value: %s.", short(string(arg))))
 		return
 	}
-	_, v, ok := a.volumeFor(w, r, "volume_extension:volume_admin_actions:reset_status")
-	if !ok {
-		return
-	}
+	// The statuses are checked before the volume is looked up, as cinder.
 	var u store.VolumeUpdate
 	if req.Status != nil {
 		s := strings.ToLower(*req.Status)
 		if !contains(volumeStatuses, s) {
-			fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute status. Value: %s. '%s' is not one of %v", *req.Status, *req.Status, volumeStatuses))
+			fail(w, r, fault.New(fault.Invalid, "Volume status: %s is invalid, valid statuses are: %s.", *req.Status, pyTuple(volumeStatuses)))
 			return
 		}
 		u.Status = &s
@@ -214,7 +211,7 @@ func (a *API) resetStatus(w http.ResponseWriter, r *http.Request, arg json.RawMe
 	if req.AttachStatus != nil {
 		s := strings.ToLower(*req.AttachStatus)
 		if s != "attached" && s != "detached" {
-			fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute attach_status. Value: %s. '%s' is not one of ['attached', 'detached']", s, s))
+			fail(w, r, fault.New(fault.Invalid, "Volume attach status: %s is invalid, valid statuses are: ['attached', 'detached'].", *req.AttachStatus))
 			return
 		}
 		u.AttachStatus = &s
@@ -228,6 +225,10 @@ func (a *API) resetStatus(w http.ResponseWriter, r *http.Request, arg json.RawMe
 	}
 	if req.Status == nil && req.AttachStatus == nil && req.MigrationStatus == nil {
 		fail(w, r, fault.New(fault.Invalid, "Must specify 'status', 'attach_status' or 'migration_status' for update."))
+		return
+	}
+	_, v, ok := a.volumeFor(w, r, "volume_extension:volume_admin_actions:reset_status")
+	if !ok {
 		return
 	}
 	if _, err := a.db.UpdateVolume(r.Context(), v.ID, nil, u); err != nil {

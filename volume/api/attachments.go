@@ -309,7 +309,15 @@ func (a *API) attachmentAction(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	if _, ok := body["os-complete"]; !ok || !microversion.Of(r).AtLeast(3, 44) {
+	if _, ok := body["os-complete"]; !ok {
+		if len(body) != 1 {
+			fail(w, r, fault.New(fault.Invalid, "Malformed request body"))
+		} else {
+			fail(w, r, noSuchAction(actionOf(body)))
+		}
+		return
+	}
+	if !microversion.Of(r).AtLeast(3, 44) { // a versioned method below its version
 		fail(w, r, fault.New(fault.NotFound, "There is no such action"))
 		return
 	}

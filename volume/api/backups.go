@@ -642,7 +642,7 @@ func (a *API) backupAction(w http.ResponseWriter, r *http.Request) {
 		_ = json.Unmarshal(body["os-reset_status"], &req)
 		valid := []string{"available", "error"}
 		if !contains(valid, req.Status) {
-			fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute status. Value: %s. '%s' is not one of %v", req.Status, req.Status, valid))
+			fail(w, r, fault.New(fault.Invalid, "Backup status: %s is invalid, valid statuses are: ['available', 'error'].", req.Status))
 			return
 		}
 		_, b, ok := a.backupFor(w, r, "volume_extension:backup_admin_actions:reset_status")
@@ -665,6 +665,10 @@ func (a *API) backupAction(w http.ResponseWriter, r *http.Request) {
 		}
 		w.WriteHeader(http.StatusAccepted)
 	default:
-		fail(w, r, fault.New(fault.NotFound, "There is no such action"))
+		if len(body) != 1 {
+			fail(w, r, fault.New(fault.Invalid, "Malformed request body"))
+			return
+		}
+		fail(w, r, noSuchAction(actionOf(body)))
 	}
 }

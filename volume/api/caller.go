@@ -62,6 +62,35 @@ func fail(w http.ResponseWriter, r *http.Request, err error) {
 	httpapi.WriteError(w, r, err)
 }
 
+// noSuchAction is cinder's answer to an action body naming no action of
+// the resource (checked before the resource is looked up).
+func noSuchAction(name string) error {
+	return fault.New(fault.Invalid, "There is no such action: %s. Verify the request body and Content-Type header and try again.", name)
+}
+
+// actionOf is the one key of an action body ("" when there is not
+// exactly one).
+func actionOf[T any](body map[string]T) string {
+	if len(body) != 1 {
+		return ""
+	}
+	for k := range body {
+		return k
+	}
+	return ""
+}
+
+// asAny decodes a body's raw members, for messages that quote it.
+func asAny(m map[string]json.RawMessage) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, raw := range m {
+		var v any
+		_ = json.Unmarshal(raw, &v)
+		out[k] = v
+	}
+	return out
+}
+
 func invalid(format string, args ...any) error {
 	return fault.New(fault.Invalid, "Invalid input received: "+format, args...)
 }

@@ -226,7 +226,7 @@ func (a *API) updateSnapshot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(req) == 0 {
-		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute snapshot. Value: {}. {} does not have enough properties"))
+		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute snapshot. Value: {}. {} is not valid under any of the given schemas"))
 		return
 	}
 	var u store.SnapshotUpdate
@@ -246,7 +246,7 @@ func (a *API) updateSnapshot(w http.ResponseWriter, r *http.Request) {
 		case "description", "display_description":
 			u.Description = &v
 		default:
-			fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute snapshot. Value: %s. Additional properties are not allowed ('%s' was unexpected)", short(string(mustJSON(req))), k))
+			fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute snapshot. Value: %s. Additional properties are not allowed ('%s' was unexpected)", short(pyRepr(asAny(req))), k))
 			return
 		}
 	}
@@ -310,9 +310,11 @@ func (a *API) snapshotAction(w http.ResponseWriter, r *http.Request) {
 			Status string `json:"status"`
 		}
 		_ = json.Unmarshal(body["os-reset_status"], &req)
-		valid := []string{"creating", "available", "deleting", "error", "error_deleting", "backing-up", "unmanaging", "restoring"}
+		// cinder's SnapshotStatus values, in its order
+		valid := []string{"error", "available", "creating", "deleting", "deleted", "updating", "error_deleting",
+			"unmanaging", "backing-up", "restoring"}
 		if !contains(valid, req.Status) {
-			fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute status. Value: %s. '%s' is not one of %v", req.Status, req.Status, valid))
+			fail(w, r, fault.New(fault.Invalid, "Snapshot status: %s is invalid, valid statuses are: %s.", req.Status, pyTuple(valid)))
 			return
 		}
 		_, s, ok := a.snapshotFor(w, r, "volume_extension:snapshot_admin_actions:reset_status")
@@ -356,7 +358,11 @@ func (a *API) snapshotAction(w http.ResponseWriter, r *http.Request) {
 		}
 		w.WriteHeader(http.StatusAccepted)
 	default:
-		fail(w, r, fault.New(fault.NotFound, "There is no such action"))
+		if len(body) != 1 {
+			fail(w, r, fault.New(fault.Invalid, "Malformed request body"))
+			return
+		}
+		fail(w, r, noSuchAction(actionOf(body)))
 	}
 }
 

@@ -104,7 +104,11 @@ func (a *API) defaultType(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, fault.New(fault.NotFound, "Default volume type can not be found."))
 		return
 	}
-	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"volume_type": a.typeView(c, t)})
+	// The type access extension decorates the other type views, not
+	// this one: no os-volume-type-access:is_public here.
+	view := a.typeView(c, t)
+	delete(view, "os-volume-type-access:is_public")
+	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"volume_type": view})
 }
 
 type typeBody struct {
@@ -244,7 +248,7 @@ func (a *API) typeAction(w http.ResponseWriter, r *http.Request) {
 	for name, arg := range body {
 		rule := "volume_extension:volume_type_access:" + name
 		if name != "addProjectAccess" && name != "removeProjectAccess" {
-			fail(w, r, fault.New(fault.NotFound, "There is no such action: %s", name))
+			fail(w, r, noSuchAction(name))
 			return
 		}
 		_, t, ok := a.typeFor(w, r, rule)

@@ -554,10 +554,7 @@ func (a *API) updateVolume(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	if len(req) == 0 {
-		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute volume. Value: {}. {} does not have enough properties"))
-		return
-	}
+	// An empty update changes nothing and answers the volume, as cinder.
 	var u store.VolumeUpdate
 	for k, raw := range req {
 		switch k {
@@ -591,7 +588,7 @@ func (a *API) updateVolume(w http.ResponseWriter, r *http.Request) {
 			}
 			u.Metadata = md
 		default:
-			fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute volume. Value: %s. Additional properties are not allowed ('%s' was unexpected)", short(string(mustJSON(req))), k))
+			fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute volume. Value: %s. Additional properties are not allowed ('%s' was unexpected)", short(pyRepr(asAny(req))), k))
 			return
 		}
 	}
