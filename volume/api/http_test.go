@@ -336,7 +336,7 @@ func TestNoValidBackend(t *testing.T) {
 		t.Fatalf("messages for %s: %v", id, msgs)
 	}
 	m := msgs[0].(map[string]any)
-	if m["user_message"] != "schedule allocate volume: Could not find any available weighted backend." ||
+	if m["user_message"] != "schedule allocate volume:Could not find any available weighted backend." ||
 		m["event_id"] != "VOLUME_VOLUME_001_003" || m["resource_type"] != "VOLUME" || m["message_level"] != "ERROR" {
 		t.Errorf("message: %v", m)
 	}

@@ -72,13 +72,16 @@ func EventID(resourceType, action, detail string) string {
 	return "VOLUME_" + resourceType + "_" + action + "_" + detail
 }
 
-// UserMessage renders "<action>: <detail>".
+// UserMessage renders "<action>:<detail>", as cinder's messages API.
 func UserMessage(action, detail string) string {
 	a, d := actions[action], details[detail]
+	if a == "" {
+		a = "unknown action"
+	}
 	if d == "" {
 		d = DetailUnknown.Text
 	}
-	return a + ": " + d
+	return a + ":" + d // cinder's "%s:%s", no space
 }
 
 // Record stores a message for project about a resource; the request id
