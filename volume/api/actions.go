@@ -166,8 +166,8 @@ func (a *API) updateReadonly(w http.ResponseWriter, r *http.Request, arg json.Ra
 	if !ok {
 		return
 	}
-	if v.Status != "available" && v.Status != "in-use" {
-		fail(w, r, store.InvalidVolumeStatus(v, []string{"available", "in-use"}))
+	if v.Status != "available" { // Zed: available only
+		fail(w, r, fault.New(fault.Invalid, "Invalid volume: Volume %s status must be available to update readonly flag, but current status is: %s.", v.ID, v.Status))
 		return
 	}
 	amd := v.AdminMetadata

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -99,16 +100,31 @@ func (a *API) legacyAttachAction(name string) func(http.ResponseWriter, *http.Re
 			}
 			st := "attaching"
 			_, err = a.db.UpdateVolume(ctx, v.ID, from, store.VolumeUpdate{Status: &st, PreviousStatus: ptrPtr(v.Status)})
+			if fault.KindOf(err) == fault.Invalid {
+				err = fault.New(fault.Invalid, "Invalid volume: Volume status must be %s to reserve, but the status is %s.",
+					strings.Join(from, " or "), v.Status)
+			}
 		case "os-unreserve":
 			if v.Status == "attaching" {
 				_, err = a.db.FinishDetach(ctx, v.ID, "")
 			}
 		case "os-begin_detaching":
 			st := "detaching"
-			_, err = a.db.UpdateVolume(ctx, v.ID, []string{"in-use"}, store.VolumeUpdate{Status: &st})
+			if v.AttachStatus != "attached" {
+				err = fault.Of(fault.Invalid)
+			} else {
+				_, err = a.db.UpdateVolume(ctx, v.ID, []string{"in-use"}, store.VolumeUpdate{Status: &st})
+			}
+			if fault.KindOf(err) == fault.Invalid {
+				err = fault.New(fault.Invalid, "Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach.")
+			}
 		case "os-roll_detaching":
+			// a conditional update that is a no-op when the volume is not
+			// detaching, as cinder's
 			st := "in-use"
-			_, err = a.db.UpdateVolume(ctx, v.ID, []string{"detaching"}, store.VolumeUpdate{Status: &st})
+			if _, err = a.db.UpdateVolume(ctx, v.ID, []string{"detaching"}, store.VolumeUpdate{Status: &st}); fault.KindOf(err) == fault.Invalid {
+				err = nil
+			}
 		case "os-attach":
 			err = a.legacyAttach(ctx, c, v, req)
 		case "os-detach":
@@ -135,8 +151,8 @@ func (a *API) legacyAttach(ctx context.Context, c caller, v store.Volume, req at
 	if mode != "rw" && mode != "ro" {
 		return fault.New(fault.Invalid, "Invalid request to attach volume with an invalid mode. Attaching mode should be 'rw' or 'ro'")
 	}
-	if v.ReadOnly() && mode == "rw" {
-		return fault.New(fault.Invalid, "Invalid volume: Volume %s is read-only and can only be attached in 'ro' mode.", v.ID)
+	if v.ReadOnly() && mode != "ro" {
+		return fault.New(fault.Invalid, "Invalid attaching mode '%s' for volume %s.", mode, v.ID)
 	}
 	allowed := []string{"attaching", "available", "reserved"}
 	if v.Multiattach {

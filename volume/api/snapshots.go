@@ -80,9 +80,27 @@ func (a *API) createSnapshot(w http.ResponseWriter, r *http.Request) {
 		}
 		force = true
 	}
+	// cinder's _create_snapshot_in_db_validate, then the status check.
+	switch {
+	case v.Host == "":
+		fail(w, r, fault.New(fault.Invalid, "Invalid volume: The snapshot cannot be created because volume has not been scheduled to any host."))
+		return
+	case v.Status == "maintenance":
+		fail(w, r, fault.New(fault.Invalid, "Invalid volume: The snapshot cannot be created when the volume is in maintenance mode."))
+		return
+	case v.MigrationStatus != nil && (*v.MigrationStatus == "migrating" || *v.MigrationStatus == "starting"):
+		fail(w, r, fault.New(fault.Invalid, "Invalid volume: Snapshot cannot be created while volume is migrating."))
+		return
+	case v.Status == "error":
+		fail(w, r, fault.New(fault.Invalid, "Invalid volume: The snapshot cannot be created when the volume is in error status."))
+		return
+	}
+	valid := "available"
+	if force {
+		valid = "available, in-use"
+	}
 	if v.Status != "available" && !(force && v.Status == "in-use") {
-		msg := "Invalid volume: Volume " + v.ID + " status must be available, but current status is: " + v.Status + "."
-		fail(w, r, fault.New(fault.Invalid, "%s", msg))
+		fail(w, r, fault.New(fault.Invalid, "Invalid volume: Volume %s status must be %s, but current status is: %s.", v.ID, valid, v.Status))
 		return
 	}
 	s := store.Snapshot{ID: uuid.NewString(), VolumeID: v.ID, ProjectID: v.ProjectID, UserID: c.user(),
