@@ -18,12 +18,33 @@ import (
 )
 
 type snapshotCreate struct {
-	VolumeID    *string           `json:"volume_id"`
+	VolumeID    optString         `json:"volume_id"`
 	Name        *string           `json:"name"`
 	DisplayName *string           `json:"display_name"`
 	Description *string           `json:"description"`
 	Force       any               `json:"force"`
 	Metadata    map[string]string `json:"metadata"`
+}
+
+// optString is a JSON member that may be absent (Set false), null (Value
+// nil) or a string.
+type optString struct {
+	Set   bool
+	Value *string
+}
+
+func (o *optString) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if string(b) == "null" {
+		o.Value = nil
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	o.Value = &s
+	return nil
 }
 
 // createSnapshot is POST /snapshots.
@@ -33,14 +54,27 @@ func (a *API) createSnapshot(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	var req snapshotCreate
-	if err := decode(r, "snapshot", &req); err != nil {
+	var raw map[string]json.RawMessage
+	if err := decode(r, "snapshot", &raw); err != nil {
 		fail(w, r, err)
 		return
 	}
-	if req.VolumeID == nil {
-		// cinder looks the volume up before validating: Volume None.
+	var req snapshotCreate
+	if err := json.Unmarshal(mustJSON(raw), &req); err != nil {
+		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute snapshot. Value: %s. %s", short(pyRepr(asAny(raw))), typeMsg(err)))
+		return
+	}
+	// cinder's schema: volume_id required, a uuid or null; a null one is
+	// then looked up as "None".
+	switch {
+	case !req.VolumeID.Set:
+		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute snapshot. Value: %s. 'volume_id' is a required property", short(pyRepr(asAny(raw)))))
+		return
+	case req.VolumeID.Value == nil:
 		fail(w, r, store.VolumeNotFound("None"))
+		return
+	case !store.IsUUID(*req.VolumeID.Value):
+		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute volume_id. Value: %s. '%s' is not valid under any of the given schemas", short(*req.VolumeID.Value), short(*req.VolumeID.Value)))
 		return
 	}
 	name := req.Name
@@ -65,7 +99,7 @@ func (a *API) createSnapshot(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	ctx := r.Context()
-	v, err := a.getVolume(ctx, c, *req.VolumeID)
+	v, err := a.getVolume(ctx, c, *req.VolumeID.Value)
 	if err == nil {
 		err = a.authorize(c, "volume:create_snapshot", v.ProjectID)
 	}

@@ -56,6 +56,10 @@ func (a *API) createTransfer(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute transfer. Value: %s. 'volume_id' is a required property", short(string(mustJSON(req)))))
 		return
 	}
+	if !store.IsUUID(*req.VolumeID) {
+		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute volume_id. Value: %s. '%s' is not a 'uuid'", short(*req.VolumeID), short(*req.VolumeID)))
+		return
+	}
 	if err := checkString("name", req.Name, 255); err != nil {
 		fail(w, r, err)
 		return

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
@@ -153,8 +154,19 @@ func (a *API) createType(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	if req.Name == nil || len(*req.Name) == 0 || len(*req.Name) > 255 {
-		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute name. Value: %v. 'name' is a required property", deref(req.Name)))
+	// cinder's schema (required, 1-255), then its blank-name check
+	switch {
+	case req.Name == nil:
+		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute volume_type. Value: {}. 'name' is a required property"))
+		return
+	case len(*req.Name) == 0:
+		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute name. Value: . '' is too short"))
+		return
+	case len(*req.Name) > 255:
+		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute name. Value: %s. '%s' is too long", *req.Name, *req.Name))
+		return
+	case strings.TrimSpace(*req.Name) == "":
+		fail(w, r, fault.New(fault.Invalid, "An invalid 'name' value was provided. The 'name' can not be empty."))
 		return
 	}
 	if err := checkString("description", req.Description, 255); err != nil {
