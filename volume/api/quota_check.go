@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"sort"
 
 	"github.com/gostack/gostack/services/fault"
 	"github.com/gostack/gostack/volume/store"
@@ -101,6 +102,9 @@ func (a *API) checkQuota(ctx context.Context, tx *store.Store, project, typeName
 		{"snapshots_" + typeName, tu.Snapshots, snapshots, snapshots},
 		{"gigabytes_" + typeName, tu.Gigabytes, gb, gb},
 	}
+	// cinder's reservation reports every exceeded resource, sorted by
+	// name, and the refusal names the first one.
+	sort.Slice(checks, func(i, j int) bool { return checks[i].name < checks[j].name })
 	for _, c := range checks {
 		lim := limitOf(l, c.name)
 		if c.want == 0 || lim < 0 || c.used+c.want <= lim {
