@@ -52,16 +52,14 @@ func lastBytes(path string, n int64) ([]byte, error) {
 	return buf, nil
 }
 
-// TailLines returns the last n lines of data (all of it when n <= 0). A
-// final line without a newline counts as a line.
+// TailLines returns the last n pieces of data split at newlines, joined
+// again (all of it when n <= 0), as nova's _tail_log: a final newline
+// ends an empty last piece, so "a\nb\n" has three.
 func TailLines(data []byte, n int) []byte {
 	if n <= 0 || len(data) == 0 {
 		return data
 	}
 	end := len(data)
-	if data[end-1] == '\n' {
-		end--
-	}
 	for i := 0; i < n; i++ {
 		j := bytes.LastIndexByte(data[:end], '\n')
 		if j < 0 {
