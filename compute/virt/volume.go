@@ -3,6 +3,7 @@ package virt
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/gostack/gostack/services/fault"
@@ -41,6 +42,9 @@ type VolumeConnection struct {
 	// Multiattach volumes may be attached to several guests at once:
 	// their disk is shareable (nova's connection_info "multiattach").
 	Multiattach bool
+	// QoS is the volume type's front-end QoS specs (connection_info
+	// "qos_specs"): the disk's I/O limits, e.g. "total_iops_sec": "500".
+	QoS map[string]string
 	// Device is the requested device ("/dev/vdb" or "vdb"); empty picks
 	// the next free one on Bus.
 	Device string
@@ -93,6 +97,19 @@ func VolumeConnectionFrom(driverVolumeType string, data map[string]any) (VolumeC
 		SecretUUID:       str("secret_uuid"),
 		Discard:          b("discard"),
 		ReadOnly:         str("access_mode") == "ro",
+	}
+	if specs, ok := data["qos_specs"].(map[string]any); ok {
+		c.QoS = map[string]string{}
+		for k, v := range specs {
+			switch x := v.(type) {
+			case string:
+				c.QoS[k] = x
+			case float64: // a JSON number (cinder's per-GB values)
+				c.QoS[k] = strconv.FormatFloat(x, 'f', -1, 64)
+			case int, int64:
+				c.QoS[k] = fmt.Sprint(x)
+			}
+		}
 	}
 	if c.Name == "" || !strings.Contains(c.Name, "/") {
 		return VolumeConnection{}, fault.New(fault.Invalid, "The volume connection names no RBD image (pool/image): %q.", c.Name)

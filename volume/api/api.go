@@ -180,6 +180,8 @@ func (a *API) routes(r chi.Router) {
 	r.Get("/extensions", a.extensions)
 	a.backupRoutes(r)
 	a.groupRoutes(r)
+	a.qosRoutes(r)        // qos.go
+	a.encryptionRoutes(r) // encryption.go
 
 	att := r.With(microversion.Require(microversion.V(3, 27), microversion.Version{}))
 	att.Get("/attachments", a.listAttachments(false))

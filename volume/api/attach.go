@@ -171,6 +171,9 @@ func (a *API) legacyAttach(ctx context.Context, c caller, v store.Volume, req at
 		st, att := "in-use", "attached"
 		amd := v.AdminMetadata
 		amd["attached_mode"] = mode
+		if _, ok := amd["readonly"]; !ok {
+			amd["readonly"] = "False" // cinder's attach adds the default flag
+		}
 		_, err = tx.UpdateVolume(ctx, v.ID, allowed, store.VolumeUpdate{Status: &st, AttachStatus: &att, AdminMetadata: amd})
 		return err
 	})

@@ -212,6 +212,9 @@ func (a *API) connect(r *http.Request, v store.Volume, at store.Attachment, conn
 		mode = *at.AttachMode
 	}
 	info.Data["access_mode"] = mode
+	if err := a.qosConnection(ctx, v, info.Data); err != nil { // qos.go
+		return at, err
+	}
 	ci := map[string]any{"driver_volume_type": info.DriverVolumeType, "attachment_id": at.ID}
 	for k, val := range info.Data {
 		ci[k] = val

@@ -132,7 +132,7 @@ func (a *API) typeView(c caller, t store.VolumeType) map[string]any {
 		out["extra_specs"] = es
 	}
 	if a.allowed(c, "volume_extension:access_types_qos_specs_id", "") {
-		out["qos_specs_id"] = nil
+		out["qos_specs_id"] = t.QosSpecsID
 	}
 	return out
 }

@@ -49,6 +49,7 @@ func Defaults() []policy.Rule {
 		{"volume_extension:volume_admin_actions:reset_status", adminAPI, "POST /volumes/{volume_id}/action (os-reset_status)"},
 		{"volume_extension:volume_admin_actions:force_delete", adminAPI, "POST /volumes/{volume_id}/action (os-force_delete)"},
 		{"volume_extension:volume_admin_actions:force_detach", adminAPI, "POST /volumes/{volume_id}/action (os-force_detach)"},
+		{"volume_extension:volume_admin_actions:migrate_volume", adminAPI, "POST /volumes/{volume_id}/action (os-migrate_volume)"},
 		{"volume_extension:snapshot_admin_actions:reset_status", adminAPI, "POST /snapshots/{snapshot_id}/action (os-reset_status)"},
 		{"volume_extension:snapshot_admin_actions:force_delete", adminAPI, "POST /snapshots/{snapshot_id}/action (os-force_delete)"},
 		{"volume_extension:volume_host_attribute", adminAPI, "GET /volumes/{volume_id}"},
@@ -117,6 +118,7 @@ func Defaults() []policy.Rule {
 	}
 	rules = append(rules, backupRules()...)
 	rules = append(rules, groupRules()...)
+	rules = append(rules, qosRules()...)
 	return rules
 }
 

@@ -22,16 +22,17 @@ type VolumeType struct {
 	Description *string
 	IsPublic    bool
 	ExtraSpecs  map[string]string
+	QosSpecsID  *string // the associated QoS spec (qos.go)
 	CreatedAt   time.Time
 	UpdatedAt   *time.Time
 }
 
-const typeColumns = `id, name, description, is_public, extra_specs, created_at, updated_at`
+const typeColumns = `id, name, description, is_public, extra_specs, qos_specs_id, created_at, updated_at`
 
 func scanType(row pgx.Row) (VolumeType, error) {
 	var t VolumeType
 	var es []byte
-	err := row.Scan(&t.ID, &t.Name, &t.Description, &t.IsPublic, &es, &t.CreatedAt, &t.UpdatedAt)
+	err := row.Scan(&t.ID, &t.Name, &t.Description, &t.IsPublic, &es, &t.QosSpecsID, &t.CreatedAt, &t.UpdatedAt)
 	t.ExtraSpecs = parseMap(es)
 	return t, err
 }

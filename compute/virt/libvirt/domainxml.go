@@ -68,6 +68,9 @@ type Disk struct {
 	// BootOrder > 0 boots from this disk first (a rescue disk); the
 	// guest then has per-device boot order instead of <os><boot dev>.
 	BootOrder int
+	// QoS are a volume's front-end QoS specs, the disk's <iotune>
+	// (iotune.go).
+	QoS map[string]string
 }
 
 // Monitor is a Ceph monitor address for <host name port>.
@@ -247,6 +250,11 @@ func diskXML(d Disk) (xDisk, error) {
 	if d.BootOrder > 0 {
 		x.Boot = &xDiskBoot{Order: d.BootOrder}
 	}
+	iotune, err := iotuneXML(d.QoS)
+	if err != nil {
+		return xDisk{}, err
+	}
+	x.IOTune = iotune
 	for _, m := range d.Monitors {
 		x.Source.Hosts = append(x.Source.Hosts, xHost{Name: m.Host, Port: m.Port})
 	}
@@ -416,6 +424,7 @@ type (
 		Auth      *xAuth      `xml:"auth"`
 		Source    xDiskSource `xml:"source"`
 		Target    xDiskTarget `xml:"target"`
+		IOTune    *xIOTune    `xml:"iotune"`
 		Boot      *xDiskBoot  `xml:"boot"`
 		ReadOnly  *struct{}   `xml:"readonly"`
 		Shareable *struct{}   `xml:"shareable"`

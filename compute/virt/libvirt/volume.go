@@ -131,7 +131,8 @@ func (d *Driver) AttachVolume(ctx context.Context, uuid string, vol virt.VolumeC
 			return err
 		}
 		x, err := DiskXML(Disk{Pool: pool, Image: image, Dev: dev, Bus: bus, Monitors: mons,
-			AuthUser: user, SecretUUID: secret, Serial: vol.VolumeID, ReadOnly: vol.ReadOnly, Shareable: vol.Multiattach})
+			AuthUser: user, SecretUUID: secret, Serial: vol.VolumeID, ReadOnly: vol.ReadOnly, Shareable: vol.Multiattach,
+			QoS: vol.QoS})
 		if err != nil {
 			return err
 		}

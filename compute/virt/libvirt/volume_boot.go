@@ -26,7 +26,7 @@ func (d *Driver) volumeDisk(ctx context.Context, vol virt.VolumeConnection, dev,
 		return Disk{}, err
 	}
 	return Disk{Pool: pool, Image: image, Dev: dev, Bus: bus, Monitors: mons, AuthUser: user, SecretUUID: secret,
-		Serial: vol.VolumeID, ReadOnly: vol.ReadOnly, Shareable: vol.Multiattach}, nil
+		Serial: vol.VolumeID, ReadOnly: vol.ReadOnly, Shareable: vol.Multiattach, QoS: vol.QoS}, nil
 }
 
 // withVolumes places the spec's volumes among the guest's disks (nova's
