@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -33,6 +34,7 @@ func (a *API) volumeAction(w http.ResponseWriter, r *http.Request) {
 			"os-reset_status":          a.resetStatus,
 			"os-force_delete":          a.forceDelete,
 			"os-retype":                a.retype,
+			"os-migrate_volume":        a.migrateVolume, // migrate.go
 			"os-volume_upload_image":   a.uploadImage,
 			"os-initialize_connection": a.initializeConnection,
 			"os-terminate_connection":  a.terminateConnection,
@@ -268,6 +270,14 @@ func (a *API) retype(w http.ResponseWriter, r *http.Request, arg json.RawMessage
 		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute os-retype. Value: %s. 'new_type' is a required property", short(string(arg))))
 		return
 	}
+	policy := rpcapi.PolicyNever
+	if req.Policy != nil {
+		if *req.Policy != rpcapi.PolicyNever && *req.Policy != rpcapi.PolicyOnDemand {
+			fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute migration_policy. Value: %s. '%s' is not one of ['on-demand', 'never']", *req.Policy, *req.Policy))
+			return
+		}
+		policy = *req.Policy
+	}
 	c, v, ok := a.volumeFor(w, r, "volume:retype")
 	if !ok {
 		return
@@ -284,31 +294,47 @@ func (a *API) retype(w http.ResponseWriter, r *http.Request, arg json.RawMessage
 		fail(w, r, err)
 		return
 	}
-	if v.Status != "available" && v.Status != "in-use" {
-		fail(w, r, store.InvalidVolumeStatus(v, []string{"available", "in-use"}))
+	// No key manager here: a type with encryption is refused as at create.
+	if err := a.refuseEncrypted(ctx, t); err != nil {
+		fail(w, r, err)
 		return
 	}
-	if t.ID == v.TypeID {
-		fail(w, r, invalid("Retype requested to the same volume type."))
-		return
-	}
-	// Only a retype that keeps the backend is supported (no migration).
-	cur, err := a.db.GetType(ctx, v.TypeID)
+	// cinder's one conditional update: status, no migration under way,
+	// another type, and the same front-end QoS for an in-use volume.
+	qosOK, err := a.qosAllowsRetype(ctx, v, t)
 	if err != nil {
 		fail(w, r, err)
 		return
 	}
-	if want, ok := t.ExtraSpecs["volume_backend_name"]; ok && want != cur.ExtraSpecs["volume_backend_name"] {
-		fail(w, r, fault.New(fault.Invalid, "Invalid volume: Retype of volume %s to type %s needs a migration to another backend, which is not supported.", v.ID, t.Name))
+	busy := v.MigrationStatus != nil && (*v.MigrationStatus == "migrating" || *v.MigrationStatus == "starting")
+	if (v.Status != "available" && v.Status != "in-use") || busy || t.ID == v.TypeID || !qosOK {
+		fail(w, r, fault.New(fault.Invalid, "Invalid volume: Retype needs volume to be in available or in-use state, "+
+			"not be part of an active migration or a consistency group, requested type has to be different that the "+
+			"one from the volume, and for in-use volumes front-end qos specs cannot change."))
 		return
 	}
-	st := "retyping"
-	if _, err := a.db.UpdateVolume(ctx, v.ID, []string{"available", "in-use"}, store.VolumeUpdate{Status: &st}); err != nil {
+	// The per-type quotas of the new type (the totals do not change).
+	err = a.db.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.LockProject(ctx, v.ProjectID); err != nil {
+			return err
+		}
+		if err := a.checkTypeQuota(ctx, tx, v.ProjectID, t.Name, v.Size); err != nil {
+			return err
+		}
+		st, prev := "retyping", &v.Status
+		_, err := tx.UpdateVolume(ctx, v.ID, []string{"available", "in-use"}, store.VolumeUpdate{Status: &st, PreviousStatus: &prev})
+		return err
+	})
+	if err != nil {
 		fail(w, r, err)
 		return
 	}
-	if err := a.rpc.Retype(auth.WithRPC(ctx), v.Host, v.ID, t.ID); err != nil {
-		fail(w, r, fault.Wrap(err, fault.Unavailable, "The volume service is unavailable."))
+	spec := rpcapi.RequestSpec{VolumeID: v.ID, Size: v.Size, VolumeTypeID: t.ID, VolumeTypeName: t.Name,
+		ExtraSpecs: t.ExtraSpecs, AvailabilityZone: v.AvailabilityZone}
+	if err := a.rpc.ScheduleRetype(auth.WithRPC(ctx), rpcapi.ScheduleRetype{VolumeID: v.ID, NewTypeID: t.ID,
+		Policy: policy, RequestSpec: spec}); err != nil {
+		_, _ = a.db.UpdateVolume(context.WithoutCancel(ctx), v.ID, []string{"retyping"}, store.VolumeUpdate{Status: &v.Status})
+		fail(w, r, fault.Wrap(err, fault.Unavailable, "The scheduler is unavailable."))
 		return
 	}
 	w.WriteHeader(http.StatusAccepted)
@@ -435,6 +461,9 @@ func (a *API) initializeConnection(w http.ResponseWriter, r *http.Request, arg j
 		return
 	}
 	info, err := a.rpc.InitializeConnection(auth.WithRPC(r.Context()), v.Host, v.ID, req.Connector)
+	if err == nil && info.Data != nil {
+		err = a.qosConnection(r.Context(), v, info.Data) // qos.go
+	}
 	if err != nil {
 		fail(w, r, err)
 		return

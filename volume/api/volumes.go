@@ -302,6 +302,9 @@ func (a *API) prepareVolume(r *http.Request, c caller, req volumeCreate) (store.
 	if src != nil && t.ID != src.TypeID {
 		return v, spec, invalid("Invalid volume_type provided: %s (requested type is not compatible; recommend omitting the type argument).", t.Name)
 	}
+	if err := a.refuseEncrypted(ctx, t); err != nil { // encryption.go: no key manager here
+		return v, spec, err
+	}
 	v.TypeID, v.TypeName = t.ID, t.Name
 	// A multiattach volume type ("multiattach": "<is> True") makes
 	// multiattach volumes, as cinder's.
@@ -640,6 +643,9 @@ func (a *API) startDelete(r *http.Request, c caller, v store.Volume, cascade, fo
 	ctx := r.Context()
 	msg := "Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer."
 	if v.GroupID != nil { // deleted with its group (groups.go)
+		return fault.New(fault.Invalid, "%s", msg)
+	}
+	if v.Migrating() { // not while a migration moves it (migrate.go)
 		return fault.New(fault.Invalid, "%s", msg)
 	}
 	if !force {

@@ -2,6 +2,7 @@ package driver
 
 import (
 	"context"
+	"errors"
 	"io"
 
 	"github.com/gostack/gostack/volume/rpcapi"
@@ -17,6 +18,9 @@ type Stats struct {
 	VendorName      string
 	DriverVersion   string
 	MultiAttach     bool
+	// LocationInfo identifies the backend's storage for migrations
+	// (RBD: cluster:conf:fsid:user:pool, as upstream's location_info).
+	LocationInfo string
 }
 
 // ImageLocation is where Glance keeps an image's data, for drivers that can
@@ -58,4 +62,19 @@ type Driver interface {
 	Connection(ctx context.Context, id string, connector map[string]any) (rpcapi.ConnectionInfo, error)
 	// Close releases the backend's connections.
 	Close() error
+}
+
+// ErrCannotMigrate is what a Migrator's refusal wraps: the driver cannot
+// make this move itself (another cluster, another kind of backend, an
+// attached volume changing pool), where upstream falls back to its generic
+// host-copy migration. The volume is untouched.
+var ErrCannotMigrate = errors.New("the driver cannot make this migration")
+
+// Migrator is a driver that moves its volumes to another backend itself,
+// upstream's driver-assisted migrate_volume.
+type Migrator interface {
+	// MigrateVolume moves the volume to dest. A refusal wraps
+	// ErrCannotMigrate; after any error the volume is whole where it was
+	// and nothing it made on dest is left.
+	MigrateVolume(ctx context.Context, id string, attached bool, dest rpcapi.Destination) error
 }

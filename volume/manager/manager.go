@@ -117,6 +117,7 @@ func (m *Manager) Register(s *rpc.Server) {
 	s.Register(rpcapi.MethodExtendVolume, rpc.Handle(m.extendVolume))
 	s.Register(rpcapi.MethodCopyVolumeToImage, rpc.Handle(m.copyVolumeToImage))
 	s.Register(rpcapi.MethodRetype, rpc.Handle(m.retype))
+	s.Register(rpcapi.MethodMigrateVolume, rpc.Handle(m.migrateVolume))
 	s.Register(rpcapi.MethodReimage, rpc.Handle(m.reimage))
 	s.Register(rpcapi.MethodInitConnection, rpc.Handle(m.initializeConnection))
 	s.Register(rpcapi.MethodTerminateConnection, rpc.Handle(m.terminateConnection))
@@ -165,11 +166,24 @@ func (m *Manager) report(ctx context.Context) {
 		m.log.Warn("cannot read backend capacity", "err", err)
 		return
 	}
-	caps := rpcapi.Capabilities{Host: m.cfg.Host, VolumeBackendName: m.cfg.BackendName, Pool: st.Pool,
+	// The RBD driver reports no pools: its one pool is named after the
+	// backend (upstream's volume_backend_name, "RBD" when unset), and the
+	// allocated capacity is what the volumes of this backend hold.
+	pool := m.cfg.BackendName
+	if pool == "" {
+		pool = "RBD"
+	}
+	var allocated float64
+	if vols, err := m.db.ListVolumes(cctx, store.VolumeFilter{Host: m.cfg.Host}, nil, "", 0); err == nil {
+		for _, v := range vols {
+			allocated += float64(v.Size)
+		}
+	}
+	caps := rpcapi.Capabilities{Host: m.cfg.Host, VolumeBackendName: m.cfg.BackendName, Pool: pool, AllocatedGB: allocated,
 		AvailabilityZone: m.cfg.AvailabilityZone, VendorName: st.VendorName, DriverVersion: st.DriverVersion,
 		StorageProtocol: st.StorageProtocol, TotalCapacityGB: st.TotalCapacityGB, FreeCapacityGB: st.FreeCapacityGB,
 		ReservedPercentage: m.cfg.ReservedPercent, MaxOverSubRatio: m.cfg.MaxOverSubRatio, ThinProvisioning: true,
-		MultiAttach: st.MultiAttach, Timestamp: time.Now().UTC()}
+		MultiAttach: st.MultiAttach, LocationInfo: st.LocationInfo, Timestamp: time.Now().UTC()}
 	if err := m.rpc.ReportCapabilities(cctx, caps); err != nil {
 		m.log.Warn("cannot report capabilities", "err", err)
 	}
@@ -180,6 +194,7 @@ func (m *Manager) report(ctx context.Context) {
 // is deleted again; snapshots likewise; extending returns to available
 // with an error message.
 func (m *Manager) recover(ctx context.Context) {
+	m.recoverMigrations(ctx) // migrate.go
 	vols, err := m.db.ListVolumes(ctx, store.VolumeFilter{Host: m.cfg.Host,
 		Statuses: []string{"creating", "downloading", "deleting", "extending", "uploading", "retyping"}}, nil, "", 0)
 	if err != nil {
@@ -610,19 +625,6 @@ func (m *Manager) copyVolumeToImage(ctx context.Context, a rpcapi.CopyVolumeToIm
 	}
 	m.setStatus(ctx, v.ID, back)
 	return struct{}{}, nil
-}
-
-func (m *Manager) retype(ctx context.Context, a rpcapi.Retype) (struct{}, error) {
-	v, err := m.db.GetVolume(ctx, a.VolumeID)
-	if err != nil {
-		return struct{}{}, err
-	}
-	st := "available"
-	if v.AttachStatus == "attached" {
-		st = "in-use"
-	}
-	_, err = m.db.UpdateVolume(ctx, v.ID, nil, store.VolumeUpdate{Status: &st, TypeID: &a.NewTypeID})
-	return struct{}{}, err
 }
 
 func (m *Manager) initializeConnection(ctx context.Context, a rpcapi.Connection) (rpcapi.ConnectionInfo, error) {

@@ -102,10 +102,30 @@ type CopyVolumeToImage struct {
 	ImageMeta ImageMeta `json:"image_meta"`
 }
 
-// Retype is the argument of retype (same backend only).
+// Retype is the argument of the volume manager's retype: in place when
+// Dest is nil or the volume's own backend, else a migration to Dest
+// (migrate.go), which the scheduler chose under the on-demand policy.
 type Retype struct {
-	VolumeID  string `json:"volume_id"`
-	NewTypeID string `json:"new_type_id"`
+	VolumeID  string       `json:"volume_id"`
+	NewTypeID string       `json:"new_type_id"`
+	Policy    string       `json:"migration_policy,omitempty"`
+	Dest      *Destination `json:"host,omitempty"`
+}
+
+// Migration policies of os-retype.
+const (
+	PolicyNever    = "never"
+	PolicyOnDemand = "on-demand"
+)
+
+// ScheduleRetype is the argument of the scheduler's retype: find a backend
+// for the volume under its new type, its own when it qualifies, another one
+// only with the on-demand migration policy.
+type ScheduleRetype struct {
+	VolumeID    string      `json:"volume_id"`
+	NewTypeID   string      `json:"new_type_id"`
+	Policy      string      `json:"migration_policy"`
+	RequestSpec RequestSpec `json:"request_spec"`
 }
 
 // Connection is the argument of initialize_connection and
@@ -124,21 +144,25 @@ type ConnectionInfo struct {
 
 // Capabilities is what a backend reports to the schedulers.
 type Capabilities struct {
-	Host               string    `json:"host"` // host@backend
-	VolumeBackendName  string    `json:"volume_backend_name"`
-	Pool               string    `json:"pool_name"`
-	AvailabilityZone   string    `json:"availability_zone"`
-	VendorName         string    `json:"vendor_name"`
-	DriverVersion      string    `json:"driver_version"`
-	StorageProtocol    string    `json:"storage_protocol"`
-	TotalCapacityGB    float64   `json:"total_capacity_gb"`
-	FreeCapacityGB     float64   `json:"free_capacity_gb"`
-	ProvisionedGB      float64   `json:"provisioned_capacity_gb"`
-	ReservedPercentage int       `json:"reserved_percentage"`
-	MaxOverSubRatio    float64   `json:"max_over_subscription_ratio"`
-	ThinProvisioning   bool      `json:"thin_provisioning_support"`
-	MultiAttach        bool      `json:"multiattach"`
-	Timestamp          time.Time `json:"timestamp"`
+	Host               string  `json:"host"` // host@backend
+	VolumeBackendName  string  `json:"volume_backend_name"`
+	Pool               string  `json:"pool_name"`
+	AvailabilityZone   string  `json:"availability_zone"`
+	VendorName         string  `json:"vendor_name"`
+	DriverVersion      string  `json:"driver_version"`
+	StorageProtocol    string  `json:"storage_protocol"`
+	TotalCapacityGB    float64 `json:"total_capacity_gb"`
+	FreeCapacityGB     float64 `json:"free_capacity_gb"`
+	ProvisionedGB      float64 `json:"provisioned_capacity_gb"`
+	AllocatedGB        float64 `json:"allocated_capacity_gb"`
+	ReservedPercentage int     `json:"reserved_percentage"`
+	MaxOverSubRatio    float64 `json:"max_over_subscription_ratio"`
+	ThinProvisioning   bool    `json:"thin_provisioning_support"`
+	MultiAttach        bool    `json:"multiattach"`
+	// LocationInfo is upstream's RBD location_info,
+	// cluster:conf:fsid:user:pool, which a migration compares.
+	LocationInfo string    `json:"location_info,omitempty"`
+	Timestamp    time.Time `json:"timestamp"`
 }
 
 // Pool is one entry of get_pools.
@@ -202,9 +226,14 @@ func (c *Client) CopyVolumeToImage(ctx context.Context, host, id string, meta Im
 	return c.c.Cast(ctx, volumeTarget(host), MethodCopyVolumeToImage, CopyVolumeToImage{VolumeID: id, ImageMeta: meta})
 }
 
-// Retype casts retype.
-func (c *Client) Retype(ctx context.Context, host, id, typeID string) error {
-	return c.c.Cast(ctx, volumeTarget(host), MethodRetype, Retype{VolumeID: id, NewTypeID: typeID})
+// ScheduleRetype asks a scheduler to retype a volume (os-retype).
+func (c *Client) ScheduleRetype(ctx context.Context, a ScheduleRetype) error {
+	return c.c.Cast(ctx, SchedulerTarget, MethodRetype, a)
+}
+
+// Retype casts retype to the volume's backend, host.
+func (c *Client) Retype(ctx context.Context, host string, a Retype) error {
+	return c.c.Cast(ctx, volumeTarget(host), MethodRetype, a)
 }
 
 // InitializeConnection calls initialize_connection.

@@ -5,5 +5,7 @@
 // zone matches, and which has the free capacity (filters as upstream's
 // AvailabilityZoneFilter, CapabilitiesFilter, CapacityFilter; the most
 // free capacity wins, as the CapacityWeigher). With no backend left the
-// volume goes to error with a user message.
+// volume goes to error with a user message. For a migration it checks
+// the backend an admin named, and for a retype it finds the backend the
+// volume's new type fits (migrate.go).
 package scheduler

@@ -43,6 +43,8 @@ func New(db *store.Store, sg *servicegroup.Store, rc *rpcapi.Client, downTime, i
 func (s *Scheduler) Register(srv *rpc.Server) {
 	srv.Register(rpcapi.MethodUpdateCapabilities, rpc.Handle(s.updateCapabilities))
 	srv.Register(rpcapi.MethodCreateVolume, rpc.Handle(s.createVolume))
+	srv.Register(rpcapi.MethodRetype, rpc.Handle(s.retype))
+	srv.Register(rpcapi.MethodMigrateVolume, rpc.Handle(s.migrateVolume))
 	srv.Register(rpcapi.MethodGetPools, rpc.Handle(func(ctx context.Context, _ struct{}) ([]rpcapi.Pool, error) {
 		return s.Pools(), nil
 	}))

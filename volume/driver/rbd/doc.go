@@ -3,5 +3,6 @@
 // copy-on-write clones from Glance images in the same cluster
 // (images/<id>@snap) and from snapshots, snapshot+clone for volume clones
 // (flattened past rbd_max_clone_depth), and RBD connection info for
-// libvirt, as upstream's cinder/volume/drivers/rbd.py.
+// libvirt, and migration to another backend of the same cluster
+// (migrate.go), as upstream's cinder/volume/drivers/rbd.py.
 package rbd

@@ -85,8 +85,13 @@ func (d *Driver) Stats(ctx context.Context) (driver.Stats, error) {
 	}
 	free := float64(st.MaxAvail) / gib
 	total := float64(st.MaxAvail+st.Stored) / gib
+	fsid, err := d.c.FSID(ctx)
+	if err != nil {
+		return driver.Stats{}, err
+	}
 	return driver.Stats{Pool: d.cfg.Pool, TotalCapacityGB: round2(total), FreeCapacityGB: round2(free),
-		StorageProtocol: "ceph", VendorName: "Open Source", DriverVersion: "1.2.0", MultiAttach: true}, nil
+		StorageProtocol: "ceph", VendorName: "Open Source", DriverVersion: "1.3.0", MultiAttach: true,
+		LocationInfo: d.LocationInfo(fsid)}, nil
 }
 
 func round2(f float64) float64 { return float64(int64(f*100)) / 100 }
