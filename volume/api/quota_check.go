@@ -121,3 +121,25 @@ func (a *API) checkQuota(ctx context.Context, tx *store.Store, project, typeName
 	}
 	return nil
 }
+
+// checkTypeQuota refuses a retype of a volume of gb GiB to typeName when
+// that type's own quotas (volumes_<type>, gigabytes_<type>) are full; the
+// project's totals do not change. Same transaction rules as checkQuota.
+func (a *API) checkTypeQuota(ctx context.Context, tx *store.Store, project, typeName string, gb int) error {
+	l, err := a.limitsOf(ctx, tx, project)
+	if err != nil {
+		return err
+	}
+	u, err := tx.Usage(ctx, project)
+	if err != nil {
+		return err
+	}
+	tu := u.ByType[typeName]
+	if lim := limitOf(l, "volumes_"+typeName); lim >= 0 && tu.Volumes+1 > lim {
+		return fault.New(fault.OverLimit, "VolumeLimitExceeded: Maximum number of volumes allowed (%d) exceeded for quota '%s'.", lim, "volumes_"+typeName)
+	}
+	if lim := limitOf(l, "gigabytes_"+typeName); lim >= 0 && tu.Gigabytes+gb > lim {
+		return fault.New(fault.OverLimit, "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed %s quota. Requested %dG, quota is %dG and %dG has been consumed.", "gigabytes_"+typeName, gb, lim, tu.Gigabytes)
+	}
+	return nil
+}
