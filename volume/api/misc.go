@@ -360,7 +360,18 @@ func (a *API) pools(w http.ResponseWriter, r *http.Request) {
 			b, _ := json.Marshal(p.Capabilities)
 			_ = json.Unmarshal(b, &caps)
 			caps["timestamp"] = timefmt.Naive(p.Capabilities.Timestamp)
-			delete(caps, "host")
+			// upstream's RBD stats: no pool_name (the pool is the
+			// backend), the state and the features it does not have.
+			for _, k := range []string{"host", "pool_name", "provisioned_capacity_gb", "availability_zone"} {
+				delete(caps, k)
+			}
+			// a string option upstream (it may be "auto")
+			caps["max_over_subscription_ratio"] = pyFloat(p.Capabilities.MaxOverSubRatio)
+			caps["backend_state"] = "up"
+			caps["qos_support"] = true
+			caps["replication_enabled"] = false
+			caps["filter_function"] = nil
+			caps["goodness_function"] = nil
 			it["capabilities"] = caps
 		}
 		items = append(items, it)
@@ -521,11 +532,30 @@ func (a *API) capabilities(w http.ResponseWriter, r *http.Request) {
 		cp := p.Capabilities
 		httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{
 			"namespace": "OS::Storage::Capabilities::" + cp.Host, "vendor_name": cp.VendorName,
-			"volume_backend_name": cp.VolumeBackendName, "pool_name": cp.Pool, "driver_version": cp.DriverVersion,
+			"volume_backend_name": cp.VolumeBackendName, "pool_name": nil, "driver_version": cp.DriverVersion,
 			"storage_protocol": cp.StorageProtocol, "display_name": nil, "description": nil, "visibility": nil,
-			"replication_targets": []any{}, "properties": map[string]any{},
+			"replication_targets": []any{}, "properties": rbdCapabilityProperties,
 		})
 		return
 	}
 	fail(w, r, fault.New(fault.NotFound, "Service %s could not be found.", host))
+}
+
+// pyFloat renders f as Python's str(float) does for the values a ratio
+// takes (20 -> "20.0", 1.5 -> "1.5").
+func pyFloat(f float64) string {
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	if !strings.Contains(s, ".") {
+		s += ".0"
+	}
+	return s
+}
+
+// rbdCapabilityProperties are the capabilities upstream's RBD driver
+// describes (its _init_vendor_properties plus the common ones).
+var rbdCapabilityProperties = map[string]any{
+	"thin_provisioning":   map[string]any{"title": "Thin Provisioning", "description": "Sets thin provisioning.", "type": "boolean"},
+	"compression":         map[string]any{"title": "Compression", "description": "Enables compression.", "type": "boolean"},
+	"qos":                 map[string]any{"title": "QoS", "description": "Enables QoS.", "type": "boolean"},
+	"replication_enabled": map[string]any{"title": "Replication", "description": "Enables replication.", "type": "boolean"},
 }
