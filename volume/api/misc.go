@@ -209,8 +209,11 @@ func (a *API) updateService(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var reason *string
-	if action == "disable-log-reason" {
-		if raw, ok := body["disabled_reason"]; ok && raw != nil {
+	logReason := action == "disable-log-reason"
+	if logReason {
+		// cinder's schema: a string of 1-255 characters when given (null
+		// is "None is not of type 'string'"); absent keeps the reason.
+		if raw, ok := body["disabled_reason"]; ok {
 			txt, isStr := raw.(string)
 			switch {
 			case !isStr:
@@ -227,9 +230,6 @@ func (a *API) updateService(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			reason = &txt
-		} else {
-			none := ""
-			reason = &none // set to NULL, as cinder's disabled_reason = None
 		}
 	}
 	if host == "" {
@@ -261,9 +261,9 @@ func (a *API) updateService(w http.ResponseWriter, r *http.Request) {
 	if disabled {
 		out["status"] = "disabled"
 	}
-	if reason != nil {
+	if logReason {
 		var rv any
-		if *reason != "" {
+		if reason != nil {
 			rv = *reason
 		}
 		out["disabled_reason"] = rv

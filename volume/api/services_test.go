@@ -66,6 +66,8 @@ func TestServiceUpdate(t *testing.T) {
 		{"/os-services/enable", map[string]any{"host": "nohost", "binary": "cinder-scheduler"}, 404, "Service cinder-scheduler could not be found on host nohost."},
 		{"/os-services/disable-log-reason", body(map[string]any{"disabled_reason": "  "}), 400, "Invalid input for field/attribute disabled_reason. Value:   . '  ' is not a 'disabled_reason'"},
 		{"/os-services/disable-log-reason", body(map[string]any{"disabled_reason": strings.Repeat("x", 256)}), 400, "is too long"},
+		// tempest's test_disable_log_reason_with_no_reason
+		{"/os-services/disable-log-reason", body(map[string]any{"disabled_reason": nil}), 400, "None is not of type 'string'"},
 	} {
 		code, out := s.do("PUT", tc.path, "", tc.body)
 		if m, _ := faultMessage(out); code != tc.code || !strings.Contains(m, tc.msg) {
