@@ -367,7 +367,7 @@ func TestBackupFailures(t *testing.T) {
 		t.Errorf("volume after a failed backup: %v", v["status"])
 	}
 	msgs := api.must(200, "GET", "/messages?resource_uuid="+id, "3.3", nil)
-	if !strings.Contains(toJSON(msgs), "create backup: Backup driver failed to create backup.") {
+	if !strings.Contains(toJSON(msgs), "create backup:Backup driver failed to create backup.") {
 		t.Errorf("no user message for the failed backup: %v", msgs)
 	}
 	if ls := testenv.RBD(t, "ls", "backups"); strings.Contains(ls, id) || strings.Contains(ls, "volume-"+vol) {

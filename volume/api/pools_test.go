@@ -8,7 +8,7 @@ import (
 
 // TestSchedulerPools: get_pools names a pool of an RBD backend after its
 // volume_backend_name, and the capabilities are upstream's RBD stats
-// (allocated_capacity_gb, backend_state, the ratio as a string; no
+// (location_info, allocated_capacity_gb, backend_state, the ratio as a string; no
 // pool_name); GET /capabilities/{host} describes the RBD driver's
 // properties, as Zed's.
 func TestSchedulerPools(t *testing.T) {
