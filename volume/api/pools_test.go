@@ -25,6 +25,9 @@ func TestSchedulerPools(t *testing.T) {
 		if !strings.HasSuffix(name, "#"+fmt.Sprint(caps["volume_backend_name"])) {
 			t.Errorf("pool %s: not named after volume_backend_name %v", name, caps["volume_backend_name"])
 		}
+		if loc, _ := caps["location_info"].(string); len(strings.Split(loc, ":")) != 5 {
+			t.Errorf("pool %s: location_info %v", name, caps["location_info"])
+		}
 		if _, ok := caps["allocated_capacity_gb"].(float64); !ok || caps["max_over_subscription_ratio"] != "20.0" {
 			t.Errorf("pool %s: allocated_capacity_gb %v, max_over_subscription_ratio %v (want the string 20.0)", name, caps["allocated_capacity_gb"], caps["max_over_subscription_ratio"])
 		}
