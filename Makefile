@@ -6,7 +6,7 @@ GO ?= go
 export GOFLAGS := -tags=pacific
 # Tests and benchmarks find PostgreSQL, RabbitMQ, Ceph and libvirt through
 # .stack/test.env (written by the dev stack); see services/testenv.
-TEST_FLAGS ?= -count=1 -timeout 60m
+TEST_FLAGS ?= -count=1 -timeout 85m
 PKGS ?= ./...
 
 .PHONY: help dev stop clean status test test-deps unit vet check build image bench bench-keystone tempest-identity tempest-image tempest-volume tempest-network tempest-compute gophercloud bench-image bench-nova-boot bench-nova-list conformance terraform-example horizon-smoke
