@@ -22,9 +22,14 @@ type devNova struct {
 }
 
 func newDevNova(t *testing.T) devNova {
-	osc := testenv.OSC{T: t}
-	token := strings.TrimSpace(osc.Run("token", "issue", "-f", "value", "-c", "id"))
-	endpoint := strings.TrimSpace(osc.Run("endpoint", "list", "--service", "compute", "--interface", "public", "-f", "value", "-c", "URL"))
+	admin := testenv.OSC{T: t}
+	return devNovaAs(t, admin, admin)
+}
+
+// devNovaAs is devNova with user's token (admin finds the endpoint).
+func devNovaAs(t *testing.T, admin, user testenv.OSC) devNova {
+	token := strings.TrimSpace(user.Run("token", "issue", "-f", "value", "-c", "id"))
+	endpoint := strings.TrimSpace(admin.Run("endpoint", "list", "--service", "compute", "--interface", "public", "-f", "value", "-c", "URL"))
 	return devNova{t: t, endpoint: strings.TrimRight(endpoint, "/"), token: token}
 }
 

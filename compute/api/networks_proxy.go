@@ -64,7 +64,7 @@ func (a *API) listProxyNetworks(tenant bool) http.HandlerFunc {
 			writeErr(w, r, fault.New(fault.NotFound, httpapi.MsgNotFound))
 			return
 		}
-		c, n, ok := a.secGroupProxyStart(w, r, networkProxyRule(tenant, "list"))
+		c, n, ok := a.proxyStart(w, r, networkProxyRule(tenant, "list"))
 		if !ok {
 			return
 		}
@@ -83,7 +83,7 @@ func (a *API) listProxyNetworks(tenant bool) http.HandlerFunc {
 
 func (a *API) showProxyNetwork(tenant bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c, n, ok := a.secGroupProxyStart(w, r, networkProxyRule(tenant, "show"))
+		c, n, ok := a.proxyStart(w, r, networkProxyRule(tenant, "show"))
 		if !ok {
 			return
 		}

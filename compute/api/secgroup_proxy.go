@@ -72,10 +72,10 @@ func (a *API) secGroupProxyRoutes(r chi.Router) {
 	r.Get("/servers/{server_id}/os-security-groups", a.listServerSecGroups)
 }
 
-// secGroupProxyStart starts every proxy request: 404 from 2.36, the
-// caller, and the rule on the caller's project. False when the answer is
-// written.
-func (a *API) secGroupProxyStart(w http.ResponseWriter, r *http.Request, rule string) (caller, NetworkAPI, bool) {
+// proxyStart starts every request of the deprecated network-service
+// proxies (security groups, networks): 404 from 2.36, the caller, and the
+// rule on the caller's project. False when the answer is written.
+func (a *API) proxyStart(w http.ResponseWriter, r *http.Request, rule string) (caller, NetworkAPI, bool) {
 	if atLeast(r, secGroupProxyMaxMinor+1) {
 		writeErr(w, r, fault.New(fault.NotFound, httpapi.MsgNotFound))
 		return caller{}, nil, false
@@ -315,7 +315,7 @@ func (a *API) listProxySecGroups(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, r, err)
 		return
 	}
-	c, n, ok := a.secGroupProxyStart(w, r, "os_compute_api:os-security-groups:get")
+	c, n, ok := a.proxyStart(w, r, "os_compute_api:os-security-groups:get")
 	if !ok {
 		return
 	}
@@ -356,7 +356,7 @@ func proxySecGroup(r *http.Request, n NetworkAPI, c caller) (novaGroup, error) {
 
 // showProxySecGroup is api-ref "Show Security Group Details".
 func (a *API) showProxySecGroup(w http.ResponseWriter, r *http.Request) {
-	c, n, ok := a.secGroupProxyStart(w, r, "os_compute_api:os-security-groups:show")
+	c, n, ok := a.proxyStart(w, r, "os_compute_api:os-security-groups:show")
 	if !ok {
 		return
 	}
@@ -380,7 +380,7 @@ func (a *API) writeSecGroup(w http.ResponseWriter, r *http.Request, n NetworkAPI
 // deleteProxySecGroup is api-ref "Delete Security Group": 202; a group
 // in use (or the default group) is Neutron's 409, nova's 400.
 func (a *API) deleteProxySecGroup(w http.ResponseWriter, r *http.Request) {
-	c, n, ok := a.secGroupProxyStart(w, r, "os_compute_api:os-security-groups:delete")
+	c, n, ok := a.proxyStart(w, r, "os_compute_api:os-security-groups:delete")
 	if !ok {
 		return
 	}
@@ -446,7 +446,7 @@ func secGroupNameDescription(b body) (string, string, error) {
 
 // createProxySecGroup is api-ref "Create Security Group": 200.
 func (a *API) createProxySecGroup(w http.ResponseWriter, r *http.Request) {
-	c, n, ok := a.secGroupProxyStart(w, r, "os_compute_api:os-security-groups:create")
+	c, n, ok := a.proxyStart(w, r, "os_compute_api:os-security-groups:create")
 	if !ok {
 		return
 	}
@@ -484,7 +484,7 @@ func secGroupWriteError(err error) error {
 // updateProxySecGroup is api-ref "Update Security Group": nova sends
 // both the name and the description.
 func (a *API) updateProxySecGroup(w http.ResponseWriter, r *http.Request) {
-	c, n, ok := a.secGroupProxyStart(w, r, "os_compute_api:os-security-groups:update")
+	c, n, ok := a.proxyStart(w, r, "os_compute_api:os-security-groups:update")
 	if !ok {
 		return
 	}

@@ -178,7 +178,7 @@ func (n newIngressRule) neutron(parent string) networkapi.Rule {
 
 // createProxySecGroupRule is api-ref "Create Security Group Rule": 200.
 func (a *API) createProxySecGroupRule(w http.ResponseWriter, r *http.Request) {
-	c, n, ok := a.secGroupProxyStart(w, r, "os_compute_api:os-security-groups:rule:create")
+	c, n, ok := a.proxyStart(w, r, "os_compute_api:os-security-groups:rule:create")
 	if !ok {
 		return
 	}
@@ -267,7 +267,7 @@ func (a *API) createProxySecGroupRule(w http.ResponseWriter, r *http.Request) {
 
 // deleteProxySecGroupRule is api-ref "Delete Security Group Rule": 202.
 func (a *API) deleteProxySecGroupRule(w http.ResponseWriter, r *http.Request) {
-	c, n, ok := a.secGroupProxyStart(w, r, "os_compute_api:os-security-groups:rule:delete")
+	c, n, ok := a.proxyStart(w, r, "os_compute_api:os-security-groups:rule:delete")
 	if !ok {
 		return
 	}

@@ -1,10 +1,6 @@
 package computepolicy
 
-import (
-	"strings"
-
-	"github.com/gostack/gostack/services/policy"
-)
+import "github.com/gostack/gostack/services/policy"
 
 // secGroupProxyRules are nova's rules of the deprecated security group
 // proxy, os-security-groups and os-security-group-rules
@@ -33,11 +29,8 @@ func secGroupProxyRules() []policy.Rule {
 // and show.
 func networkProxyRules() []policy.Rule {
 	var rules []policy.Rule
-	for _, p := range []string{"os_compute_api:os-networks:", "os_compute_api:os-tenant-networks:"} {
-		path := "/os-networks"
-		if strings.Contains(p, "tenant") {
-			path = "/os-tenant-networks"
-		}
+	for _, name := range []string{"os-networks", "os-tenant-networks"} {
+		p, path := "os_compute_api:"+name+":", "/"+name
 		rules = append(rules,
 			policy.Rule{Name: p + "list", Check: ReaderOrAdmin, ScopeTypes: []string{"project"}, Operations: ops("GET " + path),
 				Description: "List networks for the project. This API is proxy calls to the Network service. This is deprecated."},
