@@ -109,6 +109,23 @@ func TestOpenStackClientFlatNetwork(t *testing.T) {
 		}
 	})
 
+	t.Run("server list --ip", func(t *testing.T) {
+		user := testenv.OSC{T: t, Env: user.Env}
+		// The longer address is no substring of the other (nova's ip
+		// filter matches substrings through the network service).
+		ip, want, other := ipA, idA, idB
+		if len(ipB) > len(ipA) {
+			ip, want, other = ipB, idB, idA
+		}
+		out := user.Run("server", "list", "--ip", ip, "-f", "value", "-c", "ID")
+		if !strings.Contains(out, want) || strings.Contains(out, other) {
+			t.Errorf("server list --ip %s: want only %s:\n%s", ip, want, out)
+		}
+		if out := user.Run("server", "list", "--ip", "192.0.2.", "-f", "value", "-c", "ID"); strings.TrimSpace(out) != "" {
+			t.Errorf("server list --ip 192.0.2.: want none:\n%s", out)
+		}
+	})
+
 	t.Run("DHCP and ping", func(t *testing.T) {
 		for _, s := range []struct{ id, ip, peer string }{{idA, ipA, ipB}, {idB, ipB, ipA}} {
 			poll(t, "the console of "+s.ip+" to show its DHCP lease and a ping of "+s.peer, 8*time.Minute, func() bool {
@@ -127,9 +144,14 @@ func TestOpenStackClientFlatNetwork(t *testing.T) {
 		if got, err := testenv.TCPBanner(ipA); err == nil {
 			t.Fatalf("TCP 22 of %s answered %q before any rule allows it", ipA, got)
 		}
+		// A prefix with host bits is kept as given (neutron); the host's
+		// firewall uses its network, normalized_cidr.
 		rule := user.JSON("security", "group", "rule", "create", "--ingress", "--protocol", "tcp", "--dst-port", "22",
-			"--remote-ip", "10.252.0.0/24", "default")
+			"--remote-ip", "10.252.0.1/24", "default")
 		ruleID := rule["id"].(string)
+		if rule["remote_ip_prefix"] != "10.252.0.1/24" {
+			t.Errorf("rule remote_ip_prefix %v, want 10.252.0.1/24 as given", rule["remote_ip_prefix"])
+		}
 		var banner string
 		poll(t, "TCP 22 of "+ipA+" to answer once the rule exists", 2*time.Minute, func() bool {
 			got, err := testenv.TCPBanner(ipA)
