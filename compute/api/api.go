@@ -73,7 +73,7 @@ type API struct {
 	network   Network // nil: servers show no addresses
 	images    Images
 	volumes   Volumes    // nil: no block storage (SetVolumes)
-	netapi    NetworkAPI // nil: no security group proxy (SetNetworkAPI)
+	netapi    NetworkAPI // nil: no network proxies, ip filters ignored (SetNetworkAPI)
 	policy    *policy.Enforcer
 	set       Settings
 	log       *slog.Logger

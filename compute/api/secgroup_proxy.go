@@ -33,7 +33,8 @@ import (
 // with Neutron's message, a group in use to 400, quota to 403); the
 // others keep their kind, where nova answers 500.
 
-// NetworkAPI is what the proxy asks of the network service
+// NetworkAPI is what the deprecated proxies (security groups, networks)
+// and the server list's ip filter ask of the network service's HTTP API
 // (*networkapi.Client has it). Every call carries the caller's token.
 type NetworkAPI interface {
 	ListSecurityGroups(ctx context.Context, token string, filters url.Values) ([]networkapi.SecurityGroup, error)
@@ -53,7 +54,7 @@ type NetworkAPI interface {
 var _ NetworkAPI = (*networkapi.Client)(nil)
 
 // SetNetworkAPI gives the API the network service's HTTP API, for the
-// security group proxy.
+// deprecated proxies and the ip/ip6 list filters.
 func (a *API) SetNetworkAPI(n NetworkAPI) { a.netapi = n }
 
 const secGroupProxyMaxMinor = 35
