@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"slices"
 	"sort"
@@ -17,6 +16,7 @@ import (
 	"github.com/gostack/gostack/services/httpapi/microversion"
 	"github.com/gostack/gostack/services/httpapi/pagination"
 	"github.com/gostack/gostack/services/httpapi/timefmt"
+	"github.com/gostack/gostack/services/pyrepr"
 	"github.com/gostack/gostack/services/servicegroup"
 	"github.com/gostack/gostack/volume/message"
 	"github.com/gostack/gostack/volume/rpcapi"
@@ -204,7 +204,7 @@ func (a *API) updateService(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, ok := body["binary"]; !ok {
 		if _, ok := body["service"]; !ok {
-			fail(w, r, fault.New(fault.Invalid, "%s is not valid under any of the given schemas", pyRepr(body)))
+			fail(w, r, fault.New(fault.Invalid, "%s is not valid under any of the given schemas", pyrepr.Repr(body)))
 			return
 		}
 	}
@@ -217,7 +217,7 @@ func (a *API) updateService(w http.ResponseWriter, r *http.Request) {
 			txt, isStr := raw.(string)
 			switch {
 			case !isStr:
-				fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute disabled_reason. Value: %s. %s is not of type 'string'", pyRepr(raw), pyRepr(raw)))
+				fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute disabled_reason. Value: %s. %s is not of type 'string'", pyrepr.Repr(raw), pyrepr.Repr(raw)))
 				return
 			case len(txt) > 255:
 				fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute disabled_reason. Value: %s. '%s' is too long", short(txt), short(txt)))
@@ -269,49 +269,6 @@ func (a *API) updateService(w http.ResponseWriter, r *http.Request) {
 		out["disabled_reason"] = rv
 	}
 	httpapi.WriteJSON(w, r, http.StatusOK, out)
-}
-
-// pyRepr renders a decoded JSON value as Python's repr, for messages
-// that quote a request body as cinder's JSON schema errors do.
-func pyRepr(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "None"
-	case bool:
-		if x {
-			return "True"
-		}
-		return "False"
-	case string:
-		return "'" + strings.ReplaceAll(x, "'", "\\'") + "'"
-	case float64:
-		return pyFloatOrInt(x)
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = pyRepr(e)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = pyRepr(k) + ": " + pyRepr(x[k])
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	}
-	return fmt.Sprint(v)
-}
-
-func pyFloatOrInt(f float64) string {
-	if f == float64(int64(f)) {
-		return strconv.FormatInt(int64(f), 10)
-	}
-	return strconv.FormatFloat(f, 'g', -1, 64)
 }
 
 // pools is GET /scheduler-stats/get_pools[?detail=True] (admin).

@@ -14,6 +14,7 @@ import (
 	"github.com/gostack/gostack/services/httpapi"
 	"github.com/gostack/gostack/services/httpapi/microversion"
 	"github.com/gostack/gostack/services/httpapi/pagination"
+	"github.com/gostack/gostack/services/pyrepr"
 	"github.com/gostack/gostack/volume/store"
 )
 
@@ -61,14 +62,14 @@ func (a *API) createSnapshot(w http.ResponseWriter, r *http.Request) {
 	}
 	var req snapshotCreate
 	if err := json.Unmarshal(mustJSON(raw), &req); err != nil {
-		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute snapshot. Value: %s. %s", short(pyRepr(asAny(raw))), typeMsg(err)))
+		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute snapshot. Value: %s. %s", short(pyrepr.Repr(asAny(raw))), typeMsg(err)))
 		return
 	}
 	// cinder's schema: volume_id required, a uuid or null; a null one is
 	// then looked up as "None".
 	switch {
 	case !req.VolumeID.Set:
-		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute snapshot. Value: %s. 'volume_id' is a required property", short(pyRepr(asAny(raw)))))
+		fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute snapshot. Value: %s. 'volume_id' is a required property", short(pyrepr.Repr(asAny(raw)))))
 		return
 	case req.VolumeID.Value == nil:
 		fail(w, r, store.VolumeNotFound("None"))
@@ -298,7 +299,7 @@ func (a *API) updateSnapshot(w http.ResponseWriter, r *http.Request) {
 		case "description", "display_description":
 			u.Description = &v
 		default:
-			fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute snapshot. Value: %s. Additional properties are not allowed ('%s' was unexpected)", short(pyRepr(asAny(req))), k))
+			fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute snapshot. Value: %s. Additional properties are not allowed ('%s' was unexpected)", short(pyrepr.Repr(asAny(req))), k))
 			return
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/gostack/gostack/services/httpapi"
 	"github.com/gostack/gostack/services/httpapi/microversion"
 	"github.com/gostack/gostack/services/httpapi/pagination"
+	"github.com/gostack/gostack/services/pyrepr"
 	"github.com/gostack/gostack/volume/rpcapi"
 	"github.com/gostack/gostack/volume/store"
 )
@@ -591,7 +592,7 @@ func (a *API) updateVolume(w http.ResponseWriter, r *http.Request) {
 			}
 			u.Metadata = md
 		default:
-			fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute volume. Value: %s. Additional properties are not allowed ('%s' was unexpected)", short(pyRepr(asAny(req))), k))
+			fail(w, r, fault.New(fault.Invalid, "Invalid input for field/attribute volume. Value: %s. Additional properties are not allowed ('%s' was unexpected)", short(pyrepr.Repr(asAny(req))), k))
 			return
 		}
 	}
