@@ -107,6 +107,25 @@ func decodeLegacy(r *http.Request, key string, v any) error {
 	return decodeKey(r, key, v, "Missing required element '%s' in request body.")
 }
 
+// onlyMember reads a body whose one top-level key must be key (cinder's
+// schemas with additionalProperties false) and returns that member.
+func onlyMember(r *http.Request, key string) (json.RawMessage, error) {
+	var body map[string]json.RawMessage
+	if err := httpapi.DecodeJSON(r, &body); err != nil {
+		return nil, err
+	}
+	raw, ok := body[key]
+	if !ok {
+		return nil, fault.New(fault.Invalid, "'%s' is a required property", key)
+	}
+	for k := range body {
+		if k != key {
+			return nil, fault.New(fault.Invalid, "Additional properties are not allowed ('%s' was unexpected)", k)
+		}
+	}
+	return raw, nil
+}
+
 func decodeKey(r *http.Request, key string, v any, missing string) error {
 	var body map[string]json.RawMessage
 	if err := httpapi.DecodeJSON(r, &body); err != nil {

@@ -119,18 +119,9 @@ type encryptionSpec struct {
 // control_location.
 func encryptionBody(r *http.Request, create bool) (encryptionSpec, error) {
 	var spec encryptionSpec
-	var body map[string]json.RawMessage
-	if err := httpapi.DecodeJSON(r, &body); err != nil {
+	raw, err := onlyMember(r, "encryption")
+	if err != nil {
 		return spec, err
-	}
-	raw, ok := body["encryption"]
-	if !ok {
-		return spec, fault.New(fault.Invalid, "'encryption' is a required property")
-	}
-	for k := range body {
-		if k != "encryption" {
-			return spec, fault.New(fault.Invalid, "Additional properties are not allowed ('%s' was unexpected)", k)
-		}
 	}
 	var enc map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &enc); err != nil || enc == nil {

@@ -146,18 +146,9 @@ func (a *API) listQoS(w http.ResponseWriter, r *http.Request) {
 // qosBody reads {"qos_specs": {...}} (cinder's create and set schemas:
 // no other top-level key).
 func qosBody(r *http.Request) (map[string]json.RawMessage, error) {
-	var body map[string]json.RawMessage
-	if err := httpapi.DecodeJSON(r, &body); err != nil {
+	raw, err := onlyMember(r, "qos_specs")
+	if err != nil {
 		return nil, err
-	}
-	raw, ok := body["qos_specs"]
-	if !ok {
-		return nil, fault.New(fault.Invalid, "'qos_specs' is a required property")
-	}
-	for k := range body {
-		if k != "qos_specs" {
-			return nil, fault.New(fault.Invalid, "Additional properties are not allowed ('%s' was unexpected)", k)
-		}
 	}
 	var specs map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &specs); err != nil || specs == nil {
@@ -390,21 +381,10 @@ func (a *API) deleteQoS(w http.ResponseWriter, r *http.Request) {
 // specification"): as upstream, the keys before the first one the spec
 // lacks are removed, then that one is 404.
 func (a *API) deleteQoSKeys(w http.ResponseWriter, r *http.Request) {
-	var body map[string]json.RawMessage
-	if err := httpapi.DecodeJSON(r, &body); err != nil {
+	raw, err := onlyMember(r, "keys")
+	if err != nil {
 		fail(w, r, err)
 		return
-	}
-	raw, ok := body["keys"]
-	if !ok {
-		fail(w, r, fault.New(fault.Invalid, "'keys' is a required property"))
-		return
-	}
-	for k := range body {
-		if k != "keys" {
-			fail(w, r, fault.New(fault.Invalid, "Additional properties are not allowed ('%s' was unexpected)", k))
-			return
-		}
 	}
 	var keys []string
 	if err := json.Unmarshal(raw, &keys); err != nil || keys == nil {
@@ -425,7 +405,7 @@ func (a *API) deleteQoSKeys(w http.ResponseWriter, r *http.Request) {
 	}
 	var missing error
 	ctx := r.Context()
-	err := a.db.InTx(ctx, func(tx *store.Store) error {
+	err = a.db.InTx(ctx, func(tx *store.Store) error {
 		q, err := tx.LockQoS(ctx, q.ID)
 		if err != nil {
 			return err
@@ -471,38 +451,42 @@ func (a *API) qosAssociations(w http.ResponseWriter, r *http.Request) {
 	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"qos_associations": items})
 }
 
-// qosType loads the live type of ?vol_type_id=.
-func (a *API) qosType(ctx context.Context, r *http.Request) (store.VolumeType, error) {
-	return a.db.GetType(ctx, httpapi.QueryOf(r).Get("vol_type_id"))
+// qosAndType authorizes an association change and loads the spec of the
+// URL and the live type of ?vol_type_id=, in cinder's order.
+func (a *API) qosAndType(w http.ResponseWriter, r *http.Request) (store.QoSSpec, store.VolumeType, bool) {
+	var q store.QoSSpec
+	var t store.VolumeType
+	c, err := callerOf(r)
+	if err == nil {
+		err = a.authorize(c, "volume_extension:qos_specs_manage:update", "")
+	}
+	typeID := httpapi.QueryOf(r).Get("vol_type_id")
+	if err == nil && typeID == "" {
+		err = fault.New(fault.Invalid, "Volume Type id must not be None.")
+	}
+	if err == nil {
+		q, err = a.db.GetQoS(r.Context(), chi.URLParam(r, "id"))
+	}
+	if err == nil {
+		t, err = a.db.GetType(r.Context(), typeID)
+	}
+	if err != nil {
+		fail(w, r, err)
+		return q, t, false
+	}
+	return q, t, true
 }
 
 // associateQoS is GET /qos-specs/{id}/associate?vol_type_id= ("Associate
 // QoS specification with a volume type"): a type has at most one spec.
 func (a *API) associateQoS(w http.ResponseWriter, r *http.Request) {
-	c, err := callerOf(r)
-	if err == nil {
-		err = a.authorize(c, "volume_extension:qos_specs_manage:update", "")
-	}
-	if err != nil {
-		fail(w, r, err)
+	q, t, ok := a.qosAndType(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	if httpapi.QueryOf(r).Get("vol_type_id") == "" {
-		fail(w, r, fault.New(fault.Invalid, "Volume Type id must not be None."))
-		return
-	}
-	q, err := a.db.GetQoS(ctx, chi.URLParam(r, "id"))
-	if err != nil {
-		fail(w, r, err)
-		return
-	}
-	t, err := a.qosType(ctx, r)
-	if err != nil {
-		fail(w, r, err)
-		return
-	}
-	ok := t.QosSpecsID == nil || *t.QosSpecsID == q.ID
+	var err error
+	ok = t.QosSpecsID == nil || *t.QosSpecsID == q.ID
 	if ok && t.QosSpecsID == nil {
 		if ok, err = a.db.AssociateQoS(ctx, t.ID, q.ID); err == nil && !ok {
 			t, err = a.db.GetType(ctx, t.ID) // another spec came first
@@ -521,29 +505,11 @@ func (a *API) associateQoS(w http.ResponseWriter, r *http.Request) {
 // disassociateQoS is GET /qos-specs/{id}/disassociate?vol_type_id=
 // ("Disassociate QoS specification from a volume type").
 func (a *API) disassociateQoS(w http.ResponseWriter, r *http.Request) {
-	c, err := callerOf(r)
-	if err == nil {
-		err = a.authorize(c, "volume_extension:qos_specs_manage:update", "")
-	}
-	if err != nil {
-		fail(w, r, err)
+	q, t, ok := a.qosAndType(w, r)
+	if !ok {
 		return
 	}
-	ctx := r.Context()
-	if httpapi.QueryOf(r).Get("vol_type_id") == "" {
-		fail(w, r, fault.New(fault.Invalid, "Volume Type id must not be None."))
-		return
-	}
-	q, err := a.db.GetQoS(ctx, chi.URLParam(r, "id"))
-	if err != nil {
-		fail(w, r, err)
-		return
-	}
-	t, err := a.qosType(ctx, r)
-	if err == nil {
-		err = a.db.DisassociateQoS(ctx, t.ID, q.ID)
-	}
-	if err != nil {
+	if err := a.db.DisassociateQoS(r.Context(), t.ID, q.ID); err != nil {
 		fail(w, r, err)
 		return
 	}
