@@ -109,9 +109,8 @@ func (a *API) showEncryptionKey(w http.ResponseWriter, r *http.Request) {
 // absent field stays nil) and the body to answer, as cinder answers the
 // request's own keys.
 type encryptionSpec struct {
-	provider, cipher, controlLocation **string
-	keySize                           **int
-	echo                              map[string]any
+	store.EncryptionUpdate
+	echo map[string]any
 }
 
 // encryptionBody reads {"encryption": {...}} with cinder's
@@ -162,15 +161,15 @@ func encryptionBody(r *http.Request, create bool) (encryptionSpec, error) {
 		var err error
 		switch k {
 		case "provider":
-			spec.provider, err = str(k, v, false)
+			spec.Provider, err = str(k, v, false)
 		case "cipher":
-			spec.cipher, err = str(k, v, true)
+			spec.Cipher, err = str(k, v, true)
 		case "control_location":
 			var loc **string
 			if loc, err = str(k, v, false); err == nil && **loc != "front-end" && **loc != "back-end" {
 				err = bad(k, v, "'"+short(**loc)+"' is not one of ['front-end', 'back-end']")
 			}
-			spec.controlLocation = loc
+			spec.ControlLocation = loc
 		case "key_size":
 			var n *int
 			var why string
@@ -179,7 +178,7 @@ func encryptionBody(r *http.Request, create bool) (encryptionSpec, error) {
 			} else if why != "" {
 				err = bad(k, v, why)
 			}
-			spec.keySize = &n
+			spec.KeySize = &n
 			spec.echo[k] = n
 		default:
 			var x any
@@ -257,22 +256,9 @@ func (a *API) createEncryption(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e := store.Encryption{EncryptionID: uuid.NewString(), VolumeTypeID: id}
-	if spec.provider != nil {
-		e.Provider = *spec.provider
-	}
-	if spec.cipher != nil {
-		e.Cipher = *spec.cipher
-	}
-	if spec.keySize != nil {
-		e.KeySize = *spec.keySize
-	}
-	if spec.controlLocation != nil {
-		e.ControlLocation = *spec.controlLocation
-	}
-	old, err := a.typeEncryption(ctx, id)
-	if err == nil && old != nil {
-		err = fault.New(fault.Invalid, "Volume type encryption for type %s already exists.", id)
-	}
+	spec.Apply(&e)
+	// A second encryption type is the store's VolumeTypeEncryptionExists.
+	_, err = a.db.GetType(ctx, id)
 	if err == nil {
 		e, err = a.db.CreateEncryption(ctx, e)
 	}
@@ -305,8 +291,7 @@ func (a *API) updateEncryption(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	u := store.EncryptionUpdate{Provider: spec.provider, Cipher: spec.cipher, KeySize: spec.keySize, ControlLocation: spec.controlLocation}
-	if err := a.db.UpdateEncryption(ctx, id, u); err != nil {
+	if err := a.db.UpdateEncryption(ctx, id, spec.EncryptionUpdate); err != nil {
 		fail(w, r, err)
 		return
 	}

@@ -34,6 +34,22 @@ type EncryptionUpdate struct {
 	ControlLocation **string
 }
 
+// Apply sets the fields u changes in e.
+func (u EncryptionUpdate) Apply(e *Encryption) {
+	if u.Provider != nil {
+		e.Provider = *u.Provider
+	}
+	if u.Cipher != nil {
+		e.Cipher = *u.Cipher
+	}
+	if u.KeySize != nil {
+		e.KeySize = *u.KeySize
+	}
+	if u.ControlLocation != nil {
+		e.ControlLocation = *u.ControlLocation
+	}
+}
+
 // EncryptionNotFound is cinder's VolumeTypeEncryptionNotFound.
 func EncryptionNotFound(typeID string) error {
 	return fault.New(fault.NotFound, "Volume type encryption for type %s does not exist.", typeID)
@@ -92,18 +108,7 @@ func (s *Store) UpdateEncryption(ctx context.Context, typeID string, u Encryptio
 	if e == nil {
 		return EncryptionNotFound(typeID)
 	}
-	if u.Provider != nil {
-		e.Provider = *u.Provider
-	}
-	if u.Cipher != nil {
-		e.Cipher = *u.Cipher
-	}
-	if u.KeySize != nil {
-		e.KeySize = *u.KeySize
-	}
-	if u.ControlLocation != nil {
-		e.ControlLocation = *u.ControlLocation
-	}
+	u.Apply(e)
 	_, err = s.pool.Exec(ctx, `UPDATE encryption SET provider = $2, cipher = $3, key_size = $4, control_location = $5,
 		updated_at = now() WHERE encryption_id = $1`, e.EncryptionID, e.Provider, e.Cipher, e.KeySize, e.ControlLocation)
 	if err != nil {

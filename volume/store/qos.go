@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -29,22 +28,9 @@ const qosColumns = `q.id, q.name, q.consumer, q.specs, q.created_at, q.updated_a
 func scanQoS(row pgx.Row) (QoSSpec, error) {
 	var q QoSSpec
 	var specs []byte
-	if err := row.Scan(&q.ID, &q.Name, &q.Consumer, &specs, &q.CreatedAt, &q.UpdatedAt); err != nil {
-		return q, err
-	}
-	q.Specs = map[string]*string{}
-	if len(specs) > 0 {
-		_ = json.Unmarshal(specs, &q.Specs)
-	}
-	return q, nil
-}
-
-func qosJSON(m map[string]*string) []byte {
-	if m == nil {
-		m = map[string]*string{}
-	}
-	b, _ := json.Marshal(m)
-	return b
+	err := row.Scan(&q.ID, &q.Name, &q.Consumer, &specs, &q.CreatedAt, &q.UpdatedAt)
+	q.Specs = parseSpecs(specs)
+	return q, err
 }
 
 // QoSNotFound is cinder's QoSSpecsNotFound.
@@ -56,7 +42,7 @@ func QoSNotFound(id string) error {
 // QoSSpecsExists (409).
 func (s *Store) CreateQoS(ctx context.Context, q QoSSpec) (QoSSpec, error) {
 	_, err := s.pool.Exec(ctx, `INSERT INTO qos_specs (id, name, consumer, specs) VALUES ($1,$2,$3,$4)`,
-		q.ID, q.Name, q.Consumer, qosJSON(q.Specs))
+		q.ID, q.Name, q.Consumer, jsonSpecs(q.Specs))
 	if db.IsUniqueViolation(err) {
 		return QoSSpec{}, fault.New(fault.Conflict, "QoS Specs %s already exists.", q.Name)
 	}
@@ -68,31 +54,25 @@ func (s *Store) CreateQoS(ctx context.Context, q QoSSpec) (QoSSpec, error) {
 
 // GetQoS returns a spec by id.
 func (s *Store) GetQoS(ctx context.Context, id string) (QoSSpec, error) {
-	if !isUUID(id) {
-		return QoSSpec{}, QoSNotFound(id)
-	}
-	q, err := scanQoS(s.pool.QueryRow(ctx, `SELECT `+qosColumns+` FROM qos_specs q WHERE q.id = $1`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return QoSSpec{}, QoSNotFound(id)
-	}
-	if err != nil {
-		return QoSSpec{}, fmt.Errorf("get qos specs: %w", err)
-	}
-	return q, nil
+	return s.getQoS(ctx, id, "")
 }
 
 // LockQoS returns a spec by id, locked until the end of the transaction
 // (for read-modify-write of its keys).
 func (s *Store) LockQoS(ctx context.Context, id string) (QoSSpec, error) {
+	return s.getQoS(ctx, id, " FOR UPDATE")
+}
+
+func (s *Store) getQoS(ctx context.Context, id, lock string) (QoSSpec, error) {
 	if !isUUID(id) {
 		return QoSSpec{}, QoSNotFound(id)
 	}
-	q, err := scanQoS(s.pool.QueryRow(ctx, `SELECT `+qosColumns+` FROM qos_specs q WHERE q.id = $1 FOR UPDATE`, id))
+	q, err := scanQoS(s.pool.QueryRow(ctx, `SELECT `+qosColumns+` FROM qos_specs q WHERE q.id = $1`+lock, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return QoSSpec{}, QoSNotFound(id)
 	}
 	if err != nil {
-		return QoSSpec{}, fmt.Errorf("lock qos specs: %w", err)
+		return QoSSpec{}, fmt.Errorf("get qos specs: %w", err)
 	}
 	return q, nil
 }
@@ -127,7 +107,7 @@ func (s *Store) ListQoS(ctx context.Context, sortKey, dir string) ([]QoSSpec, er
 // UpdateQoS writes a spec's consumer and keys.
 func (s *Store) UpdateQoS(ctx context.Context, q QoSSpec) (QoSSpec, error) {
 	tag, err := s.pool.Exec(ctx, `UPDATE qos_specs SET consumer = $2, specs = $3, updated_at = now() WHERE id = $1`,
-		q.ID, q.Consumer, qosJSON(q.Specs))
+		q.ID, q.Consumer, jsonSpecs(q.Specs))
 	if err != nil {
 		return QoSSpec{}, fmt.Errorf("update qos specs: %w", err)
 	}
