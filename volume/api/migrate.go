@@ -164,11 +164,7 @@ func (a *API) migrateVolume(w http.ResponseWriter, r *http.Request, arg json.Raw
 		ExtraSpecs: t.ExtraSpecs, AvailabilityZone: v.AvailabilityZone}
 	if err := a.rpc.ScheduleMigrate(auth.WithRPC(ctx), rpcapi.ScheduleMigrate{VolumeID: v.ID, Host: req.host,
 		ForceHostCopy: req.force, RequestSpec: spec}); err != nil {
-		back := v.Status
-		if v.PreviousStatus != nil {
-			back = *v.PreviousStatus
-		}
-		_, _ = a.db.EndMigration(context.WithoutCancel(ctx), v.ID, nil, store.MigrationEnd{MigrationStatus: "error", Status: back})
+		_, _ = a.db.EndMigration(context.WithoutCancel(ctx), v.ID, store.MigrationEnd{MigrationStatus: "error", Status: v.StatusBefore()})
 		fail(w, r, fault.Wrap(err, fault.Unavailable, "The scheduler is unavailable."))
 		return
 	}

@@ -44,31 +44,15 @@ func (m *Manager) migrateVolume(ctx context.Context, a rpcapi.MigrateVolume) (st
 	return struct{}{}, nil
 }
 
-// statusBefore is the status a volume returns to after a migration or a
-// retype: the one it had before the operation made it retyping or
-// maintenance.
-func statusBefore(v store.Volume) string {
-	if v.Status != "retyping" && v.Status != "maintenance" {
-		return v.Status
-	}
-	if v.PreviousStatus != nil && (*v.PreviousStatus == "available" || *v.PreviousStatus == "in-use") {
-		return *v.PreviousStatus
-	}
-	if v.AttachStatus == "attached" {
-		return "in-use"
-	}
-	return "available"
-}
-
 // migrate moves the volume, whose migration_status is starting, to dest:
 // migrating, then success with its new host, zone and (a retype's)
 // newTypeID, or error with the volume where it was. It reports success.
 func (m *Manager) migrate(ctx context.Context, v store.Volume, dest rpcapi.Destination, newTypeID string) bool {
-	back := statusBefore(v)
+	back := v.StatusBefore()
 	failed := func(cause error) bool {
 		m.log.Error("volume migration failed; the volume stays where it was", "volume", v.ID, "from", v.Host,
 			"to", dest.Host, "err", cause)
-		if _, err := m.db.EndMigration(context.WithoutCancel(ctx), v.ID, nil,
+		if _, err := m.db.EndMigration(context.WithoutCancel(ctx), v.ID,
 			store.MigrationEnd{MigrationStatus: "error", Status: back}); err != nil {
 			m.log.Error("cannot record the failed migration", "volume", v.ID, "err", err)
 		}
@@ -92,7 +76,7 @@ func (m *Manager) migrate(ctx context.Context, v store.Volume, dest rpcapi.Desti
 		}
 		return failed(err)
 	}
-	if _, err := m.db.EndMigration(context.WithoutCancel(ctx), v.ID, nil, store.MigrationEnd{MigrationStatus: "success",
+	if _, err := m.db.EndMigration(context.WithoutCancel(ctx), v.ID, store.MigrationEnd{MigrationStatus: "success",
 		Status: back, Host: dest.Host, AvailabilityZone: dest.AvailabilityZone, TypeID: newTypeID,
 		PreviousStatus: v.Status}); err != nil {
 		m.log.Error("volume moved but its record could not be updated", "volume", v.ID, "to", dest.Host, "err", err)
@@ -119,12 +103,9 @@ func (m *Manager) retype(ctx context.Context, a rpcapi.Retype) (struct{}, error)
 	if v.Status != "retyping" {
 		return struct{}{}, nil // a redelivery of finished work
 	}
-	back := statusBefore(v)
-	if a.Dest == nil || rpcapi.BackendOf(a.Dest.Host) == m.cfg.Host {
+	back := v.StatusBefore()
+	if a.Dest == nil { // the scheduler kept the volume's backend
 		u := store.VolumeUpdate{Status: &back, TypeID: &a.NewTypeID}
-		if a.Dest != nil && a.Dest.Host != v.Host {
-			u.Host = &a.Dest.Host
-		}
 		if _, err := m.db.UpdateVolume(ctx, v.ID, []string{"retyping"}, u); err != nil && fault.KindOf(err) != fault.Invalid {
 			return struct{}{}, err
 		}
@@ -180,7 +161,7 @@ func (m *Manager) recoverMigrations(ctx context.Context) {
 		}
 		m.log.Warn("recovery: volume was being migrated when the service stopped; marking the migration failed",
 			"volume", v.ID, "migration_status", *v.MigrationStatus)
-		if _, err := m.db.EndMigration(ctx, v.ID, nil, store.MigrationEnd{MigrationStatus: "error", Status: statusBefore(v)}); err != nil {
+		if _, err := m.db.EndMigration(ctx, v.ID, store.MigrationEnd{MigrationStatus: "error", Status: v.StatusBefore()}); err != nil {
 			m.log.Error("recovery: cannot record the failed migration", "volume", v.ID, "err", err)
 		}
 	}

@@ -103,7 +103,7 @@ type CopyVolumeToImage struct {
 }
 
 // Retype is the argument of the volume manager's retype: in place when
-// Dest is nil or the volume's own backend, else a migration to Dest
+// Dest is nil, else a migration to Dest (another backend)
 // (migrate.go), which the scheduler chose under the on-demand policy.
 type Retype struct {
 	VolumeID  string       `json:"volume_id"`

@@ -116,10 +116,7 @@ func (s *Scheduler) retype(ctx context.Context, a rpcapi.ScheduleRetype) (struct
 	}
 	s.log.Error("Failed to schedule_retype: No valid backend was found.", "volume", v.ID, "type", a.NewTypeID,
 		"policy", policy, "rejected", describe(why))
-	back := "available"
-	if v.PreviousStatus != nil && *v.PreviousStatus == "in-use" || v.AttachStatus == "attached" {
-		back = "in-use"
-	}
+	back := v.StatusBefore()
 	if _, err := s.db.UpdateVolume(ctx, v.ID, []string{"retyping"}, store.VolumeUpdate{Status: &back}); err != nil && !errors.Is(err, fault.Of(fault.Invalid)) {
 		return struct{}{}, err
 	}
@@ -163,14 +160,7 @@ func (s *Scheduler) migrateVolume(ctx context.Context, a rpcapi.ScheduleMigrate)
 	}
 	s.log.Error("Failed to schedule_migrate_volume_to_host: No valid backend was found. Cannot place volume on "+a.Host+".",
 		"volume", v.ID, "rejected", describe(why))
-	end := store.MigrationEnd{MigrationStatus: "error", Status: v.Status}
-	if v.Status == "maintenance" {
-		end.Status = "available"
-		if v.PreviousStatus != nil && *v.PreviousStatus != "" {
-			end.Status = *v.PreviousStatus
-		}
-	}
-	if _, err := s.db.EndMigration(ctx, v.ID, nil, end); err != nil {
+	if _, err := s.db.EndMigration(ctx, v.ID, store.MigrationEnd{MigrationStatus: "error", Status: v.StatusBefore()}); err != nil {
 		return struct{}{}, err
 	}
 	return struct{}{}, nil

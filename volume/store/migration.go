@@ -25,6 +25,22 @@ func (v Volume) Migrating() bool {
 	return true
 }
 
+// StatusBefore is the status a volume returns to after a migration or a
+// retype: the one it had before the operation made it retyping or
+// maintenance (its previous_status), else the one its attachment implies.
+func (v Volume) StatusBefore() string {
+	if v.Status != "retyping" && v.Status != "maintenance" {
+		return v.Status
+	}
+	if v.PreviousStatus != nil && (*v.PreviousStatus == "available" || *v.PreviousStatus == "in-use") {
+		return *v.PreviousStatus
+	}
+	if v.AttachStatus == "attached" {
+		return "in-use"
+	}
+	return "available"
+}
+
 // ErrCannotMigrate is cinder's InvalidVolume of migrate_volume's
 // conditional update.
 func ErrCannotMigrate(id string) error {
@@ -67,31 +83,19 @@ type MigrationEnd struct {
 	PreviousStatus string
 }
 
-// EndMigration records the end of a migration. from, when not empty, are
-// the statuses the volume must still be in (a reset by an admin meanwhile
-// wins); otherwise the error is InvalidVolumeStatus.
-func (s *Store) EndMigration(ctx context.Context, id string, from []string, e MigrationEnd) (Volume, error) {
-	args := []any{id, e.MigrationStatus, e.Status, e.Host, e.AvailabilityZone, e.TypeID, e.PreviousStatus}
-	where := "id = $1"
-	if len(from) > 0 {
-		args = append(args, from)
-		where += " AND status = ANY($8)"
-	}
+// EndMigration records the end of a migration.
+func (s *Store) EndMigration(ctx context.Context, id string, e MigrationEnd) (Volume, error) {
 	tag, err := s.pool.Exec(ctx, `UPDATE volumes SET migration_status = $2, status = $3,
 		host = coalesce(nullif($4, ''), host),
 		availability_zone = coalesce(nullif($5, ''), availability_zone),
 		volume_type_id = coalesce(nullif($6, '')::uuid, volume_type_id),
 		previous_status = coalesce(nullif($7, ''), previous_status),
-		updated_at = now() WHERE `+where, args...)
+		updated_at = now() WHERE id = $1`, id, e.MigrationStatus, e.Status, e.Host, e.AvailabilityZone, e.TypeID, e.PreviousStatus)
 	if err != nil {
 		return Volume{}, fmt.Errorf("end migration of volume %s: %w", id, err)
 	}
 	if tag.RowsAffected() == 0 {
-		cur, err := s.GetVolume(ctx, id)
-		if err != nil {
-			return Volume{}, err
-		}
-		return cur, InvalidVolumeStatus(cur, from)
+		return Volume{}, VolumeNotFound(id)
 	}
 	return s.GetVolume(ctx, id)
 }
