@@ -331,8 +331,8 @@ func (a *API) retype(w http.ResponseWriter, r *http.Request, arg json.RawMessage
 	}
 	spec := rpcapi.RequestSpec{VolumeID: v.ID, Size: v.Size, VolumeTypeID: t.ID, VolumeTypeName: t.Name,
 		ExtraSpecs: t.ExtraSpecs, AvailabilityZone: v.AvailabilityZone}
-	if err := a.rpc.ScheduleRetype(auth.WithRPC(ctx), rpcapi.ScheduleRetype{VolumeID: v.ID, NewTypeID: t.ID,
-		Policy: policy, RequestSpec: spec}); err != nil {
+	if err := a.rpc.ScheduleRetype(auth.WithRPC(ctx), rpcapi.ScheduleRetype{VolumeID: v.ID, Policy: policy,
+		RequestSpec: spec}); err != nil {
 		_, _ = a.db.UpdateVolume(context.WithoutCancel(ctx), v.ID, []string{"retyping"}, store.VolumeUpdate{Status: &v.Status})
 		fail(w, r, fault.Wrap(err, fault.Unavailable, "The scheduler is unavailable."))
 		return

@@ -120,10 +120,10 @@ const (
 
 // ScheduleRetype is the argument of the scheduler's retype: find a backend
 // for the volume under its new type, its own when it qualifies, another one
-// only with the on-demand migration policy.
+// only with the on-demand migration policy. The new type is the request
+// spec's.
 type ScheduleRetype struct {
 	VolumeID    string      `json:"volume_id"`
-	NewTypeID   string      `json:"new_type_id"`
 	Policy      string      `json:"migration_policy"`
 	RequestSpec RequestSpec `json:"request_spec"`
 }

@@ -102,7 +102,7 @@ func (s *Scheduler) retype(ctx context.Context, a rpcapi.ScheduleRetype) (struct
 	}
 	b, inPlace, found, why := RetypeBackend(bs, rpcapi.BackendOf(v.Host), spec, policy)
 	if found {
-		msg := rpcapi.Retype{VolumeID: v.ID, NewTypeID: a.NewTypeID, Policy: policy}
+		msg := rpcapi.Retype{VolumeID: v.ID, NewTypeID: spec.VolumeTypeID, Policy: policy}
 		if !inPlace {
 			d := rpcapi.DestinationOf(b.Caps)
 			msg.Dest = &d
@@ -114,7 +114,7 @@ func (s *Scheduler) retype(ctx context.Context, a rpcapi.ScheduleRetype) (struct
 		}
 		why[rpcapi.BackendOf(v.Host)] = "cannot be reached: " + err.Error()
 	}
-	s.log.Error("Failed to schedule_retype: No valid backend was found.", "volume", v.ID, "type", a.NewTypeID,
+	s.log.Error("Failed to schedule_retype: No valid backend was found.", "volume", v.ID, "type", spec.VolumeTypeID,
 		"policy", policy, "rejected", describe(why))
 	back := v.StatusBefore()
 	if _, err := s.db.UpdateVolume(ctx, v.ID, []string{"retyping"}, store.VolumeUpdate{Status: &back}); err != nil && !errors.Is(err, fault.Of(fault.Invalid)) {
