@@ -24,14 +24,6 @@ type migrateRequest struct {
 	force, lockVolume bool
 }
 
-// schemaBooleans are the values of cinder's parameter_types.boolean.
-var schemaBooleans = map[string]bool{
-	"True": true, "TRUE": true, "true": true, "1": true, "ON": true, "On": true, "on": true,
-	"YES": true, "Yes": true, "yes": true, "y": true, "t": true,
-	"False": false, "FALSE": false, "false": false, "0": false, "OFF": false, "Off": false, "off": false,
-	"NO": false, "No": false, "no": false, "n": false, "f": false,
-}
-
 // parseMigrate validates the body as cinder's schema, then its
 // get_cluster_host: one and only one of host and cluster (3.16+), a host
 // before.
@@ -86,17 +78,7 @@ func parseMigrate(arg json.RawMessage, mv microversion.Version) (migrateRequest,
 		if !ok {
 			return false, nil
 		}
-		var v any
-		_ = json.Unmarshal(raw, &v)
-		switch x := v.(type) {
-		case bool:
-			return x, nil
-		case string:
-			if b, ok := schemaBooleans[x]; ok {
-				return b, nil
-			}
-		}
-		return false, fault.New(fault.Invalid, "Invalid input for field/attribute %s. Value: %s. %s is not one of [True, 'True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes', 'y', 't', False, 'False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No', 'no', 'n', 'f']", key, short(string(raw)), short(string(raw)))
+		return schemaBoolOf(key, raw) // group_types.go
 	}
 	var err error
 	if req.host, err = str("host", v316, 255); err != nil {
