@@ -1,6 +1,7 @@
 package identitypolicy
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/gostack/gostack/services/policy"
@@ -44,3 +45,15 @@ func ops(specs ...string) []policy.Operation {
 	}
 	return out
 }
+
+// replacing is a rule of the given scopes whose check replaced old (its
+// deprecated default), for the families written alike.
+func replacing(name, check, description string, scopes []string, old policy.DeprecatedRule, operations ...string) policy.Rule {
+	return policy.Rule{Name: "identity:" + name, Check: check, Description: description, ScopeTypes: slices.Clone(scopes),
+		Operations: ops(operations...), Deprecated: &old}
+}
+
+var (
+	systemScope        = []string{"system"}
+	systemProjectScope = []string{"system", "project"}
+)

@@ -16,84 +16,29 @@ const (
 
 // credentialRules returns the defaults for credentials (keystone/common/policies/credential.py).
 func credentialRules() []policy.Rule {
+	const one = "/v3/credentials/{credential_id}"
+	old := policy.DeprecatedRule{Check: ruleAdminRequired, Since: "S", Reason: credentialDeprecation}
 	return []policy.Rule{
-		{
-			Name:        "identity:get_credential",
-			Check:       systemReaderOrCredOwner,
-			Description: "Show credentials details.",
-			ScopeTypes:  []string{"system", "project"},
-			Operations:  ops("GET /v3/credentials/{credential_id}"),
-			Deprecated:  &policy.DeprecatedRule{Check: ruleAdminRequired, Since: "S", Reason: credentialDeprecation},
-		},
-		{
-			Name:        "identity:list_credentials",
-			Check:       systemReaderOrCredOwner,
-			Description: "List credentials.",
-			ScopeTypes:  []string{"system", "project"},
-			Operations:  ops("GET /v3/credentials"),
-			Deprecated:  &policy.DeprecatedRule{Check: ruleAdminRequired, Since: "S", Reason: credentialDeprecation},
-		},
-		{
-			Name:        "identity:create_credential",
-			Check:       systemAdminOrCredOwner,
-			Description: "Create credential.",
-			ScopeTypes:  []string{"system", "project"},
-			Operations:  ops("POST /v3/credentials"),
-			Deprecated:  &policy.DeprecatedRule{Check: ruleAdminRequired, Since: "S", Reason: credentialDeprecation},
-		},
-		{
-			Name:        "identity:update_credential",
-			Check:       systemAdminOrCredOwner,
-			Description: "Update credential.",
-			ScopeTypes:  []string{"system", "project"},
-			Operations:  ops("PATCH /v3/credentials/{credential_id}"),
-			Deprecated:  &policy.DeprecatedRule{Check: ruleAdminRequired, Since: "S", Reason: credentialDeprecation},
-		},
-		{
-			Name:        "identity:delete_credential",
-			Check:       systemAdminOrCredOwner,
-			Description: "Delete credential.",
-			ScopeTypes:  []string{"system", "project"},
-			Operations:  ops("DELETE /v3/credentials/{credential_id}"),
-			Deprecated:  &policy.DeprecatedRule{Check: ruleAdminRequired, Since: "S", Reason: credentialDeprecation},
-		},
+		replacing("get_credential", systemReaderOrCredOwner, "Show credentials details.", systemProjectScope, old, "GET "+one),
+		replacing("list_credentials", systemReaderOrCredOwner, "List credentials.", systemProjectScope, old, "GET /v3/credentials"),
+		replacing("create_credential", systemAdminOrCredOwner, "Create credential.", systemProjectScope, old, "POST /v3/credentials"),
+		replacing("update_credential", systemAdminOrCredOwner, "Update credential.", systemProjectScope, old, "PATCH "+one),
+		replacing("delete_credential", systemAdminOrCredOwner, "Delete credential.", systemProjectScope, old, "DELETE "+one),
 	}
 }
 
 // ec2CredentialRules returns the defaults for EC2 credentials (keystone/common/policies/ec2_credential.py).
 func ec2CredentialRules() []policy.Rule {
+	const (
+		all = "/v3/users/{user_id}/credentials/OS-EC2"
+		one = all + "/{credential_id}"
+	)
+	credOwner := policy.DeprecatedRule{Check: ruleAdminOrCredOwner, Since: "T", Reason: ec2CredentialDeprecation}
+	owner := policy.DeprecatedRule{Check: ruleAdminOrOwner, Since: "T", Reason: ec2CredentialDeprecation}
 	return []policy.Rule{
-		{
-			Name:        "identity:ec2_get_credential",
-			Check:       systemReaderOrCredOwner,
-			Description: "Show ec2 credential details.",
-			ScopeTypes:  []string{"system", "project"},
-			Operations:  ops("GET /v3/users/{user_id}/credentials/OS-EC2/{credential_id}"),
-			Deprecated:  &policy.DeprecatedRule{Check: ruleAdminOrCredOwner, Since: "T", Reason: ec2CredentialDeprecation},
-		},
-		{
-			Name:        "identity:ec2_list_credentials",
-			Check:       "(" + systemReader + ") or rule:owner",
-			Description: "List ec2 credentials.",
-			ScopeTypes:  []string{"system", "project"},
-			Operations:  ops("GET /v3/users/{user_id}/credentials/OS-EC2"),
-			Deprecated:  &policy.DeprecatedRule{Check: ruleAdminOrOwner, Since: "T", Reason: ec2CredentialDeprecation},
-		},
-		{
-			Name:        "identity:ec2_create_credential",
-			Check:       "(" + systemAdmin + ") or rule:owner",
-			Description: "Create ec2 credential.",
-			ScopeTypes:  []string{"system", "project"},
-			Operations:  ops("POST /v3/users/{user_id}/credentials/OS-EC2"),
-			Deprecated:  &policy.DeprecatedRule{Check: ruleAdminOrOwner, Since: "T", Reason: ec2CredentialDeprecation},
-		},
-		{
-			Name:        "identity:ec2_delete_credential",
-			Check:       systemAdminOrCredOwner,
-			Description: "Delete ec2 credential.",
-			ScopeTypes:  []string{"system", "project"},
-			Operations:  ops("DELETE /v3/users/{user_id}/credentials/OS-EC2/{credential_id}"),
-			Deprecated:  &policy.DeprecatedRule{Check: ruleAdminOrCredOwner, Since: "T", Reason: ec2CredentialDeprecation},
-		},
+		replacing("ec2_get_credential", systemReaderOrCredOwner, "Show ec2 credential details.", systemProjectScope, credOwner, "GET "+one),
+		replacing("ec2_list_credentials", "("+systemReader+") or rule:owner", "List ec2 credentials.", systemProjectScope, owner, "GET "+all),
+		replacing("ec2_create_credential", "("+systemAdmin+") or rule:owner", "Create ec2 credential.", systemProjectScope, owner, "POST "+all),
+		replacing("ec2_delete_credential", systemAdminOrCredOwner, "Delete ec2 credential.", systemProjectScope, credOwner, "DELETE "+one),
 	}
 }

@@ -14,11 +14,8 @@ const (
 // epFilter is one OS-EP-FILTER rule: all are system-scoped with
 // admin_required as their Train deprecated default.
 func epFilter(name, check, description, reason string, operations ...string) policy.Rule {
-	return policy.Rule{
-		Name: "identity:" + name, Check: check, Description: description, ScopeTypes: []string{"system"},
-		Operations: ops(operations...),
-		Deprecated: &policy.DeprecatedRule{Check: ruleAdminRequired, Since: "T", Reason: reason},
-	}
+	return replacing(name, check, description, systemScope,
+		policy.DeprecatedRule{Check: ruleAdminRequired, Since: "T", Reason: reason}, operations...)
 }
 
 // endpointGroupRules returns the defaults for endpoint groups (keystone/common/policies/endpoint_group.py).

@@ -6,46 +6,13 @@ const policyDeprecation = "The policy API is now aware of system scope and defau
 
 // policyRules returns the defaults for policy blobs (keystone/common/policies/policy.py).
 func policyRules() []policy.Rule {
+	const one = "/v3/policies/{policy_id}"
+	old := policy.DeprecatedRule{Check: ruleAdminRequired, Since: "S", Reason: policyDeprecation}
 	return []policy.Rule{
-		{
-			Name:        "identity:get_policy",
-			Check:       systemReader,
-			Description: "Show policy details.",
-			ScopeTypes:  []string{"system"},
-			Operations:  ops("GET /v3/policies/{policy_id}"),
-			Deprecated:  &policy.DeprecatedRule{Check: ruleAdminRequired, Since: "S", Reason: policyDeprecation},
-		},
-		{
-			Name:        "identity:list_policies",
-			Check:       systemReader,
-			Description: "List policies.",
-			ScopeTypes:  []string{"system"},
-			Operations:  ops("GET /v3/policies"),
-			Deprecated:  &policy.DeprecatedRule{Check: ruleAdminRequired, Since: "S", Reason: policyDeprecation},
-		},
-		{
-			Name:        "identity:create_policy",
-			Check:       systemAdmin,
-			Description: "Create policy.",
-			ScopeTypes:  []string{"system"},
-			Operations:  ops("POST /v3/policies"),
-			Deprecated:  &policy.DeprecatedRule{Check: ruleAdminRequired, Since: "S", Reason: policyDeprecation},
-		},
-		{
-			Name:        "identity:update_policy",
-			Check:       systemAdmin,
-			Description: "Update policy.",
-			ScopeTypes:  []string{"system"},
-			Operations:  ops("PATCH /v3/policies/{policy_id}"),
-			Deprecated:  &policy.DeprecatedRule{Check: ruleAdminRequired, Since: "S", Reason: policyDeprecation},
-		},
-		{
-			Name:        "identity:delete_policy",
-			Check:       systemAdmin,
-			Description: "Delete policy.",
-			ScopeTypes:  []string{"system"},
-			Operations:  ops("DELETE /v3/policies/{policy_id}"),
-			Deprecated:  &policy.DeprecatedRule{Check: ruleAdminRequired, Since: "S", Reason: policyDeprecation},
-		},
+		replacing("get_policy", systemReader, "Show policy details.", systemScope, old, "GET "+one),
+		replacing("list_policies", systemReader, "List policies.", systemScope, old, "GET /v3/policies"),
+		replacing("create_policy", systemAdmin, "Create policy.", systemScope, old, "POST /v3/policies"),
+		replacing("update_policy", systemAdmin, "Update policy.", systemScope, old, "PATCH "+one),
+		replacing("delete_policy", systemAdmin, "Delete policy.", systemScope, old, "DELETE "+one),
 	}
 }
