@@ -62,18 +62,11 @@ func (a *API) keys(write bool) (*credential.Keys, error) {
 	if a.set.CredentialKeys == "" {
 		return nil, fault.Wrap(errNoCredentialKeys, fault.Internal, "")
 	}
-	created := false
-	if write {
-		var err error
-		if created, err = a.credKeys.Setup(); err != nil {
-			return nil, fault.Wrap(err, fault.Internal, "")
-		}
-	}
+	ks, created, err := a.credKeys.Load(write)
 	if created {
 		a.log.Warn("created the credential key repository with two new keys (as keystone-manage credential_setup)",
 			slog.String("key_repository", a.set.CredentialKeys))
 	}
-	ks, err := a.credKeys.Load(false)
 	if err != nil {
 		return nil, fault.Wrap(err, fault.Internal, "")
 	}

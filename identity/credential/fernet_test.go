@@ -31,12 +31,12 @@ func TestDecryptSpecToken(t *testing.T) {
 func TestRepositoryRoundTripAndRotation(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "credential-keys")
 	repo := &Repository{Dir: dir}
-	if _, err := repo.Load(false); err == nil {
+	if _, _, err := repo.Load(false); err == nil {
 		t.Fatal("Load(false) of a missing repository succeeded")
 	}
-	ks, err := repo.Load(true)
-	if err != nil {
-		t.Fatal(err)
+	ks, created, err := repo.Load(true)
+	if err != nil || !created {
+		t.Fatal(created, err)
 	}
 	for _, name := range []string{"0", "1"} {
 		fi, err := os.Stat(filepath.Join(dir, name))
@@ -61,7 +61,7 @@ func TestRepositoryRoundTripAndRotation(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "2"), []byte(base64.URLEncoding.EncodeToString(raw)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ks2, err := repo.Load(false)
+	ks2, _, err := repo.Load(false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,22 +20,24 @@ type Repository struct {
 }
 
 // Load reads the keys; the highest number is the primary. With create,
-// a missing or empty repository is set up first (Setup).
-func (r *Repository) Load(create bool) (*Keys, error) {
-	ks, err := r.read()
+// a missing or empty repository is set up first (Setup), and created
+// reports that this call made it.
+func (r *Repository) Load(create bool) (ks *Keys, created bool, err error) {
+	ks, err = r.read()
 	if err == nil && len(ks.keys) > 0 {
-		return ks, nil
+		return ks, false, nil
 	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
+		return nil, false, err
 	}
 	if !create {
-		return nil, fmt.Errorf("no credential keys in %s (run keystone-manage credential_setup or let keystone create them)", r.Dir)
+		return nil, false, fmt.Errorf("no credential keys in %s (run keystone-manage credential_setup or let keystone create them)", r.Dir)
 	}
-	if _, err := r.Setup(); err != nil {
-		return nil, err
+	if created, err = r.Setup(); err != nil {
+		return nil, false, err
 	}
-	return r.read()
+	ks, err = r.read()
+	return ks, created, err
 }
 
 func (r *Repository) read() (*Keys, error) {
