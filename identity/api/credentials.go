@@ -299,7 +299,7 @@ func (a *API) updateCredential(w http.ResponseWriter, r *http.Request, c *tokenI
 	if v := f.strp("type"); v != nil {
 		next.Type = *v
 	}
-	next.Extra = mergeExtraMap(cur.Extra, f.extra(credentialKnown...))
+	next.Extra = withExtra(cur.Extra, f.extra(credentialKnown...))
 	// The owner may not hand the credential to someone else.
 	merged := plainCredential{Credential: next}.target()
 	if err := a.policy.Enforce(credentials(c), "identity:update_credential", policy.Target{"target.credential": merged}); err != nil {
@@ -335,15 +335,4 @@ func (a *API) deleteCredential(w http.ResponseWriter, r *http.Request, _ *tokenI
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-func mergeExtraMap(extra, add map[string]any) map[string]any {
-	out := make(map[string]any, len(extra)+len(add))
-	for k, v := range extra {
-		out[k] = v
-	}
-	for k, v := range add {
-		out[k] = v
-	}
-	return out
 }

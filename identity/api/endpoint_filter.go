@@ -87,14 +87,15 @@ func (a *API) removeEndpointFromProject(w http.ResponseWriter, r *http.Request, 
 	return nil
 }
 
+// writeProjects answers the projects of ids (associations cascade with
+// their projects, so every one exists), read in one query.
 func (a *API) writeProjects(w http.ResponseWriter, r *http.Request, ids []string) error {
-	ps := make([]store.Project, 0, len(ids))
-	for _, id := range ids {
-		p, err := a.store.GetProject(r.Context(), id)
-		if err != nil {
+	ps := []store.Project{}
+	if len(ids) > 0 {
+		var err error
+		if ps, err = a.store.ListProjects(r.Context(), store.ProjectFilter{IDs: ids}); err != nil {
 			return err
 		}
-		ps = append(ps, p)
 	}
 	httpapi.WriteJSON(w, r, http.StatusOK, projectsView(r, ps))
 	return nil

@@ -256,7 +256,7 @@ func (s *Store) RemoveEndpointGroupFromProject(ctx context.Context, groupID, pro
 // EndpointGroupsForProject returns the endpoint groups associated with a
 // project.
 func (s *Store) EndpointGroupsForProject(ctx context.Context, projectID string) ([]EndpointGroup, error) {
-	return s.endpointGroups(ctx, "SELECT "+prefixed("g.", endpointGroupCols)+" FROM endpoint_group g JOIN project_endpoint_group pg ON pg.endpoint_group_id = g.id "+
+	return s.endpointGroups(ctx, "SELECT g.id, g.name, g.description, g.filters FROM endpoint_group g JOIN project_endpoint_group pg ON pg.endpoint_group_id = g.id "+
 		"WHERE pg.project_id = $1 ORDER BY g.created_at, g.id", projectID)
 }
 
@@ -265,25 +265,6 @@ func (s *Store) EndpointGroupsForProject(ctx context.Context, projectID string) 
 func (s *Store) ProjectIDsForEndpointGroup(ctx context.Context, groupID string) ([]string, error) {
 	return s.strings(ctx, "list projects for endpoint group",
 		"SELECT project_id FROM project_endpoint_group WHERE endpoint_group_id = $1 ORDER BY project_id", groupID)
-}
-
-func prefixed(p, cols string) string {
-	out := ""
-	start := 0
-	for i := 0; i <= len(cols); i++ {
-		if i == len(cols) || cols[i] == ',' {
-			c := cols[start:i]
-			for len(c) > 0 && c[0] == ' ' {
-				c = c[1:]
-			}
-			if out != "" {
-				out += ", "
-			}
-			out += p + c
-			start = i + 1
-		}
-	}
-	return out
 }
 
 // EndpointsForProject is keystone's list_endpoints_for_project: the
