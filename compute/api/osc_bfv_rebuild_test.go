@@ -81,7 +81,7 @@ func TestOpenStackClientRebuildVolumeBacked(t *testing.T) {
 	}
 	console := func() string { return e.console(id) }
 	poll(t, "the boot marker", 3*time.Minute, func() bool { return strings.Contains(console(), "tinyvm booted") })
-	before := settledConsole(t, console)
+	before := bootedConsole(t, console)
 
 	// 2.92: nova's refusal of another image for a volume-backed server.
 	out := e.user.Fail("--os-compute-api-version", "2.92", "server", "rebuild", "--image", imgY, id)
@@ -137,7 +137,7 @@ func TestOpenStackClientRebuildVolumeBacked(t *testing.T) {
 
 	// Below 2.93 the root volume's own image rebuilds the guest on the
 	// volume as it is (no reimage): the real client's rebuild --wait.
-	before = settledConsole(t, console)
+	before = bootedConsole(t, console)
 	e.user.Run("--os-compute-api-version", "2.92", "server", "rebuild", "--image", imgY, "--wait", id)
 	if rb := e.user.JSON("server", "show", id); rb["status"] != "ACTIVE" {
 		t.Errorf("rebuild at 2.92 with the volume's image: %v", rb["status"])

@@ -44,7 +44,7 @@ func TestOpenStackClientRescueVolumeBacked(t *testing.T) {
 		"--property", "hw_rescue_bus=virtio", "bfvr-rescue-"+e.sfx)["id"].(string)
 	t.Cleanup(func() { e.admin.Quietly("image", "delete", rescueImg) })
 
-	before := settledConsole(t, console)
+	before := bootedConsole(t, console)
 	e.user.Run("--os-compute-api-version", "2.87", "server", "rescue", "--image", rescueImg, id)
 	poll(t, "RESCUE", 3*time.Minute, func() bool { return e.user.JSON("server", "show", id)["status"] == "RESCUE" })
 	poll(t, "a boot from the rescue disk", 3*time.Minute, freshBoot(console, before))
@@ -61,7 +61,7 @@ func TestOpenStackClientRescueVolumeBacked(t *testing.T) {
 		t.Errorf("root volume during rescue: %v", v["status"])
 	}
 
-	before = settledConsole(t, console)
+	before = bootedConsole(t, console)
 	e.user.Run("server", "unrescue", id)
 	poll(t, "ACTIVE after unrescue", 3*time.Minute, func() bool { return e.user.JSON("server", "show", id)["status"] == "ACTIVE" })
 	poll(t, "a boot from the volume", 3*time.Minute, freshBoot(console, before))

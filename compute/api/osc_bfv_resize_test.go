@@ -31,7 +31,7 @@ func TestOpenStackClientResizeVolumeBacked(t *testing.T) {
 	t.Cleanup(func() { e.admin.Quietly("volume", "delete", "--force", rootID) })
 	console := func() string { return e.console(id) }
 	poll(t, "the boot marker", 3*time.Minute, func() bool { return strings.Contains(console(), "tinyvm booted") })
-	before := settledConsole(t, console)
+	before := bootedConsole(t, console)
 
 	e.user.Run("server", "resize", "--flavor", big, id)
 	var st map[string]any

@@ -128,11 +128,12 @@ func flavorName(s map[string]any) string {
 	return name
 }
 
-// settledConsole waits until the guest has been up 20 s (its heartbeat's
-// uptime) and returns its console.
-func (e *lifecycleEnv) settledConsole(id string) string {
+// bootedConsole waits until the guest has booted and its init is
+// through (a heartbeat line: acpid already runs, so a clean shutdown is
+// heard) and returns its console.
+func (e *lifecycleEnv) bootedConsole(id string) string {
 	e.t.Helper()
-	return settledConsole(e.t, func() string { return e.console(id) })
+	return bootedConsole(e.t, func() string { return e.console(id) })
 }
 
 // freshBootAfter: freshBoot of the server's console.
@@ -140,31 +141,44 @@ func (e *lifecycleEnv) freshBootAfter(id, before string) func() bool {
 	return freshBoot(func() string { return e.console(id) }, before)
 }
 
-// settledConsole waits until a guest has been up 20 s (its heartbeat's
-// uptime) and returns its console.
-func settledConsole(t *testing.T, console func() string) string {
+// bootedConsole waits until a guest has booted and printed a heartbeat
+// and returns its console.
+func bootedConsole(t *testing.T, console func() string) string {
 	t.Helper()
 	var out string
-	poll(t, "the guest up 20 s", 3*time.Minute, func() bool {
+	poll(t, "the guest booted and beating", 3*time.Minute, func() bool {
 		out = console()
-		up := lastUptime(out)
-		return up >= 20 && up < 1<<30
+		i := strings.LastIndex(out, "tinyvm booted")
+		return i >= 0 && strings.Contains(out[i:], "tinyvm heartbeat")
 	})
 	return out
 }
 
-// freshBoot is true once the console shows a boot after before (a
-// console from settledConsole: a new boot is seen as more boot lines or a
-// lower uptime, as a restarted guest's log starts anew, and a guest up
-// only a moment could pass before's uptime between two polls).
+// freshBoot is true once the console shows a boot other than before's
+// last one: the tiny guest prints its kernel's random boot_id with its
+// boot marker, so a restarted guest is told apart whether its log was
+// started anew (append="off") or kept, however long it has been up.
 func freshBoot(console func() string, before string) func() bool {
+	last := lastBootID(before)
 	return func() bool {
-		now := console()
-		if !strings.Contains(now, "tinyvm booted") {
-			return false
-		}
-		return strings.Count(now, "tinyvm booted") > strings.Count(before, "tinyvm booted") || lastUptime(now) < lastUptime(before)
+		id := lastBootID(console())
+		return id != "" && id != last
 	}
+}
+
+// lastBootID is the boot_id on the last "tinyvm booted: kernel K boot ID"
+// line of a console log, or "" when it has none.
+func lastBootID(log string) string {
+	i := strings.LastIndex(log, "tinyvm booted")
+	if i < 0 {
+		return ""
+	}
+	line, _, _ := strings.Cut(log[i:], "\n")
+	_, id, ok := strings.Cut(line, " boot ")
+	if !ok {
+		return ""
+	}
+	return strings.TrimSpace(id)
 }
 
 // failedResize waits until a resize that failed is over: the server ACTIVE
@@ -241,7 +255,7 @@ func TestOSCLifecycleSnapshotAndRebuild(t *testing.T) {
 	e.user.Run("server", "delete", "--wait", id2)
 
 	// Rebuild from the snapshot: same server, new image, fresh boot.
-	before := e.settledConsole(id)
+	before := e.bootedConsole(id)
 	e.user.Run("server", "rebuild", "--image", snapID, "--wait", id)
 	s := e.waitStatus(id, "ACTIVE", 3*time.Minute)
 	if img, _ := s["image"].(string); !strings.Contains(img, snapID) {
@@ -276,7 +290,7 @@ func TestOSCLifecycleResize(t *testing.T) {
 	id := e.boot("vm", e.image, e.flavor)
 
 	// resize + confirm
-	before := e.settledConsole(id)
+	before := e.bootedConsole(id)
 	e.user.Run("server", "resize", "--flavor", big, "--wait", id)
 	s := e.waitStatus(id, "VERIFY_RESIZE", 3*time.Minute)
 	if flavorName(s) != big {
@@ -410,7 +424,7 @@ func TestOSCLifecycleShelveAndRescue(t *testing.T) {
 	// rescue / unrescue. A fresh boot shows as a lower uptime than the
 	// console had before: let the guest be up a while first, or a new
 	// boot could count past it between two polls.
-	before := e.settledConsole(id)
+	before := e.bootedConsole(id)
 	e.user.Run("server", "rescue", id)
 	e.waitStatus(id, "RESCUE", 3*time.Minute)
 	if out := testenv.RBD(t, "ls", "vms"); !strings.Contains(out, id+"_disk.rescue") {
@@ -418,7 +432,7 @@ func TestOSCLifecycleShelveAndRescue(t *testing.T) {
 	}
 	poll(t, "the rescue boot", 3*time.Minute, e.freshBootAfter(id, before))
 	e.keepsNIC(id, "rescue")
-	before = e.settledConsole(id)
+	before = e.bootedConsole(id)
 	e.user.Run("server", "unrescue", id)
 	e.waitStatus(id, "ACTIVE", 3*time.Minute)
 	poll(t, "the boot after unrescue", 3*time.Minute, e.freshBootAfter(id, before))

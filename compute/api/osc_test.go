@@ -116,20 +116,7 @@ func TestOpenStackClientCompute(t *testing.T) {
 		t.Errorf("vms/%s_disk parent = %+v (%v), want images/%s@snap", id, p, ok, imageID)
 	}
 	console := func() string { return user.Run("console", "log", "show", id) }
-	// freshBoot is true once the console shows a boot after the log
-	// "before": one more boot marker, or a log started anew (libvirt may
-	// truncate it when the guest starts) with a marker and a lower uptime.
-	freshBoot := func(before string) func() bool {
-		return func() bool {
-			now := console()
-			if !strings.Contains(now, "tinyvm booted") {
-				return false
-			}
-			return strings.Count(now, "tinyvm booted") > strings.Count(before, "tinyvm booted") ||
-				lastUptime(now) < lastUptime(before)
-		}
-	}
-	poll(t, "the guest's boot marker on its console", 3*time.Minute, freshBoot(""))
+	poll(t, "the guest's boot marker on its console", 3*time.Minute, freshBoot(console, ""))
 
 	show := admin.JSON("server", "show", id)
 	if show["OS-EXT-SRV-ATTR:host"] == nil || show["OS-EXT-SRV-ATTR:host"] == "" {
@@ -146,12 +133,12 @@ func TestOpenStackClientCompute(t *testing.T) {
 	poll(t, "SHUTOFF", 3*time.Minute, status("SHUTOFF"))
 	user.Run("server", "start", id)
 	poll(t, "ACTIVE after start", 2*time.Minute, status("ACTIVE"))
-	poll(t, "a fresh boot marker after start", 3*time.Minute, freshBoot(before))
+	poll(t, "a fresh boot marker after start", 3*time.Minute, freshBoot(console, before))
 	poll(t, "a heartbeat after start", time.Minute, func() bool { return lastUptime(console()) >= 2 })
 	before = console()
 	user.Run("server", "reboot", "--hard", id)
 	poll(t, "ACTIVE after reboot", 2*time.Minute, status("ACTIVE"))
-	poll(t, "a fresh boot marker after reboot", 3*time.Minute, freshBoot(before))
+	poll(t, "a fresh boot marker after reboot", 3*time.Minute, freshBoot(console, before))
 
 	events := user.Run("server", "event", "list", id, "-f", "value", "-c", "Action")
 	for _, a := range []string{"create", "stop", "start", "reboot"} {

@@ -78,7 +78,7 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 hostname tinyvm
-echo "tinyvm booted: kernel $(uname -r)"
+echo "tinyvm booted: kernel $(uname -r) boot $(cat /proc/sys/kernel/random/boot_id)"
 insmod /lib/modules/evdev.ko 2>/dev/null
 insmod /lib/modules/button.ko 2>/dev/null
 mkdir -p /etc/acpi/PWRF
