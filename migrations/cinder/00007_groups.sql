@@ -9,8 +9,9 @@
 -- settling marks a group or group snapshot whose status follows its
 -- volumes or snapshots until the operation under way ends (a group made
 -- from a source, a group or group snapshot being deleted, a group
--- snapshot being taken); cinder-api settles it when it next reads it, and
--- reset_status ends it.
+-- snapshot being taken); whoever ends a member's work settles it
+-- (volume/store/settle.go: cinder-volume, or cinder-api when it did the
+-- work itself), and reset_status ends it.
 
 -- +goose Up
 CREATE TABLE group_types (

@@ -22,7 +22,8 @@ import (
 // group, taken by its backend as any snapshot, carrying the group
 // snapshot's id, name and description. The group snapshot is creating
 // until none of them is, then available (error when one failed); deleting
-// it deletes them, and it is gone once they are (see settle in groups.go).
+// it deletes them, and it is gone once they are (settled by cinder-volume
+// as each snapshot's work ends; see groups.go).
 
 func (a *API) groupSnapshotRoutes(r chi.Router) {
 	g := r.With(microversion.Require(microversion.V(3, 14), microversion.Version{}))
@@ -76,7 +77,6 @@ func (a *API) showGroupSnapshot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	a.settle(ctx)
 	gs, err := a.groupSnapshotOf(ctx, c, chi.URLParam(r, "id"), "group:get_group_snapshot")
 	if err == nil {
 		err = a.checkCGSnapshotType(ctx, gs.GroupTypeID, "group snapshots")
@@ -103,7 +103,6 @@ func (a *API) listGroupSnapshots(detail bool) http.HandlerFunc {
 			return
 		}
 		ctx := r.Context()
-		a.settle(ctx)
 		f := store.GroupSnapshotFilter{ProjectID: c.project()}
 		var sorts []store.Sort
 		var p pagination.Params
@@ -191,7 +190,6 @@ func (a *API) createGroupSnapshot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	a.settle(ctx)
 	g, err := a.groupOf(ctx, c, *vals["group_id"], "group:get")
 	if err == nil {
 		err = a.checkCGSnapshotType(ctx, g.GroupTypeID, "group snapshots")
@@ -250,13 +248,17 @@ func (a *API) createGroupSnapshot(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
+	ended := len(snaps) == 0 // an empty group is snapshotted at once
 	for i, s := range snaps {
 		if err := a.rpc.CreateSnapshot(auth.WithRPC(ctx), vols[i].Host, s.ID); err != nil {
 			st := "error"
 			_, _ = a.db.UpdateSnapshot(context.WithoutCancel(ctx), s.ID, nil, store.SnapshotUpdate{Status: &st})
+			ended = true
 		}
 	}
-	a.settle(ctx)
+	if ended {
+		a.settleGroupSnapshot(ctx, gs.ID)
+	}
 	httpapi.WriteJSON(w, r, http.StatusAccepted, map[string]any{"group_snapshot": map[string]any{
 		"id": gs.ID, "name": gs.Name, "group_type_id": gs.GroupTypeID}})
 }
@@ -286,7 +288,6 @@ func (a *API) deleteGroupSnapshot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	a.settle(ctx)
 	gs, err := a.groupSnapshotOf(ctx, c, chi.URLParam(r, "id"), "group:get_group_snapshot")
 	if err == nil {
 		err = a.checkCGSnapshotType(ctx, gs.GroupTypeID, "group snapshots")
@@ -329,7 +330,8 @@ func (a *API) startGroupSnapshotDelete(ctx context.Context, gs store.GroupSnapsh
 			return err
 		}
 	}
-	for _, s := range snaps {
+	cast := 0
+	for i, s := range snaps {
 		v, err := a.db.GetVolume(ctx, s.VolumeID)
 		if err != nil {
 			return err
@@ -341,10 +343,19 @@ func (a *API) startGroupSnapshotDelete(ctx context.Context, gs store.GroupSnapsh
 			continue
 		}
 		if err := a.rpc.DeleteSnapshot(auth.WithRPC(ctx), v.Host, s.ID); err != nil {
+			// The deletes not cast never start (as in startGroupDelete).
+			failed := "error_deleting"
+			for _, u := range snaps[i:] {
+				_, _ = a.db.UpdateSnapshot(context.WithoutCancel(ctx), u.ID, []string{"deleting"}, store.SnapshotUpdate{Status: &failed})
+			}
+			a.settleGroupSnapshot(ctx, gs.ID)
 			return fault.Wrap(err, fault.Unavailable, "The volume service is unavailable.")
 		}
+		cast++
 	}
-	a.settle(ctx)
+	if cast == 0 {
+		a.settleGroupSnapshot(ctx, gs.ID) // no snapshot for a backend to delete: gone now
+	}
 	return nil
 }
 
@@ -376,7 +387,6 @@ func (a *API) groupSnapshotAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	a.settle(ctx)
 	gs, err := a.groupSnapshotOf(ctx, c, chi.URLParam(r, "id"), "group:get_group_snapshot")
 	if err == nil {
 		err = a.authorize(c, "group:reset_group_snapshot_status", gs.ProjectID)
@@ -391,43 +401,10 @@ func (a *API) groupSnapshotAction(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusAccepted)
 }
 
-func (a *API) settleGroupSnapshot(ctx context.Context, gs store.GroupSnapshot) {
-	snaps, err := a.db.ListSnapshots(ctx, store.SnapshotFilter{GroupSnapshotID: gs.ID}, nil, "", 0)
-	if err != nil {
-		return
-	}
-	set := func(st string) {
-		if _, err := a.db.UpdateGroupSnapshot(ctx, gs.ID, []string{gs.Status}, true, st, false); err != nil && fault.KindOf(err) != fault.Invalid {
-			a.log.Warn("cannot settle group snapshot", "group_snapshot", gs.ID, "err", err)
-		}
-	}
-	switch gs.Status {
-	case "creating":
-		st := "available"
-		for _, s := range snaps {
-			switch s.Status {
-			case "creating":
-				return
-			case "available":
-			default:
-				st = "error"
-			}
-		}
-		set(st)
-	case "deleting":
-		if len(snaps) == 0 {
-			if _, err := a.db.DeleteGroupSnapshotIfEmpty(ctx, gs.ID); err != nil {
-				a.log.Warn("cannot remove deleted group snapshot", "group_snapshot", gs.ID, "err", err)
-			}
-			return
-		}
-		for _, s := range snaps {
-			if s.Status == "deleting" {
-				return
-			}
-		}
-		set("error_deleting")
-	default:
-		set(gs.Status)
+// settleGroupSnapshot settles a group snapshot after cinder-api itself
+// ended work on its snapshots (store.SettleGroupSnapshot).
+func (a *API) settleGroupSnapshot(ctx context.Context, id string) {
+	if err := a.db.SettleGroupSnapshot(context.WithoutCancel(ctx), id); err != nil {
+		a.log.Warn("cannot settle group snapshot", "group_snapshot", id, "err", err)
 	}
 }

@@ -412,7 +412,6 @@ func (a *API) deleteGroupType(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	t, err := a.db.GetGroupType(ctx, chi.URLParam(r, "id"), visibleProject(c))
 	if err == nil {
-		a.settle(ctx) // groups being deleted leave the type once they are gone
 		err = a.db.DeleteGroupType(ctx, t.ID)
 	}
 	if err != nil {

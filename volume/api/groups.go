@@ -37,8 +37,13 @@ import (
 // adding and removing volumes only changes their group_id. The statuses
 // that depend on work cinder-volume does for each member (a group made
 // from a source, a group or group snapshot being deleted, a group
-// snapshot being taken) follow the members: such a record is "settling"
-// and is settled when the API next reads groups (settle).
+// snapshot being taken) follow the members: such a record is "settling",
+// and whoever ends a member's work settles it (store.SettleGroup and
+// SettleGroupSnapshot): cinder-volume when a volume or snapshot create or
+// delete ends, as upstream's manager updates the group at the end of its
+// work (the scheduler when it finds no backend for a volume), and the API
+// only where it ended that work itself (nothing to cast, a cast that
+// failed). Reading groups changes nothing.
 
 // groupRoutes adds group types (3.11), groups (3.13) and group snapshots
 // (3.14).
@@ -147,7 +152,6 @@ func (a *API) showGroup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	a.settle(ctx)
 	g, err := a.groupOf(ctx, c, chi.URLParam(r, "id"), "group:get")
 	if err == nil {
 		err = a.checkCGSnapshotType(ctx, g.GroupTypeID, "group")
@@ -177,7 +181,6 @@ func (a *API) listGroups(detail bool) http.HandlerFunc {
 			return
 		}
 		ctx := r.Context()
-		a.settle(ctx)
 		q := httpapi.QueryOf(r)
 		p, err := pagination.Parse(r, pagination.Options{MaxLimit: a.set.OSAPIMaxLimit})
 		if err != nil {
@@ -479,7 +482,6 @@ func (a *API) placeGroup(ctx context.Context, types []store.VolumeType, zone str
 // must be available or creating, the volume's type (which must be given)
 // one of the group's; the volume goes to the group's zone and backend.
 func (a *API) intoGroup(ctx context.Context, c caller, groupID string, typeRef *string, v store.Volume, spec rpcapi.RequestSpec) (store.Volume, rpcapi.RequestSpec, error) {
-	a.settle(ctx)
 	g, err := a.groupOf(ctx, c, groupID, "group:get")
 	if err != nil {
 		return v, spec, err
@@ -568,7 +570,6 @@ func (a *API) updateGroup(w http.ResponseWriter, r *http.Request) {
 	}
 	name, desc := stripped(vals["name"]), stripped(vals["description"])
 	ctx := r.Context()
-	a.settle(ctx)
 	g, err := a.groupOf(ctx, c, chi.URLParam(r, "id"), "group:get")
 	if err == nil {
 		err = a.checkCGSnapshotType(ctx, g.GroupTypeID, "group")
@@ -753,7 +754,6 @@ func (a *API) deleteGroup(w http.ResponseWriter, r *http.Request, c caller, arg 
 		}
 	}
 	ctx := r.Context()
-	a.settle(ctx)
 	g, err := a.groupOf(ctx, c, chi.URLParam(r, "id"), "group:get")
 	if err == nil {
 		err = a.checkCGSnapshotType(ctx, g.GroupTypeID, "group")
@@ -773,7 +773,8 @@ func (a *API) deleteGroup(w http.ResponseWriter, r *http.Request, c caller, arg 
 
 // startGroupDelete is cinder's group delete: a group never placed goes at
 // once; otherwise its volumes (with delete-volumes) go deleting and are
-// deleted by their backend, and the group follows them (settle).
+// deleted by their backend, and the group follows them (settled by
+// cinder-volume as each delete ends).
 func (a *API) startGroupDelete(ctx context.Context, g store.Group, delVols bool) error {
 	if g.Host == "" {
 		vols, err := a.db.ListVolumes(ctx, store.VolumeFilter{GroupID: g.ID}, nil, "", 0)
@@ -838,6 +839,10 @@ func (a *API) startGroupDelete(ctx context.Context, g store.Group, delVols bool)
 		}
 		return err
 	}
+	// Every volume is deleting before the first delete is cast: the
+	// backend settles the group as each delete ends, and it must wait for
+	// the others then.
+	var cast []store.Volume
 	for _, v := range vols {
 		if v.Host == "" {
 			if err := a.db.DeleteVolume(ctx, v.ID); err != nil {
@@ -848,11 +853,23 @@ func (a *API) startGroupDelete(ctx context.Context, g store.Group, delVols bool)
 		if _, err := a.db.UpdateVolume(ctx, v.ID, nil, store.VolumeUpdate{Status: &deleting}); err != nil {
 			return err
 		}
+		cast = append(cast, v)
+	}
+	for i, v := range cast {
 		if err := a.rpc.DeleteVolume(auth.WithRPC(ctx), v.Host, v.ID, false); err != nil {
+			// The deletes not cast never start: those volumes fail to
+			// delete, and the group settles to error once the others end.
+			failed := "error_deleting"
+			for _, u := range cast[i:] {
+				_, _ = a.db.UpdateVolume(context.WithoutCancel(ctx), u.ID, []string{"deleting"}, store.VolumeUpdate{Status: &failed})
+			}
+			a.settleGroup(ctx, g.ID)
 			return fault.Wrap(err, fault.Unavailable, "The volume service of %s is unavailable.", rpcapi.BackendOf(v.Host))
 		}
 	}
-	a.settle(ctx)
+	if len(cast) == 0 {
+		a.settleGroup(ctx, g.ID) // no volume for a backend to delete: gone now
+	}
 	return nil
 }
 
@@ -890,7 +907,6 @@ func (a *API) resetGroupStatus(w http.ResponseWriter, r *http.Request, c caller,
 		return
 	}
 	ctx := r.Context()
-	a.settle(ctx)
 	g, err := a.groupOf(ctx, c, chi.URLParam(r, "id"), "group:get")
 	if err == nil {
 		err = a.authorize(c, "group:reset_status", g.ProjectID)
@@ -981,8 +997,6 @@ func (a *API) groupsAction(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	ctx := r.Context()
-	a.settle(ctx)
 	g, err := a.groupFromSource(r, c, stripped(vals["name"]), stripped(vals["description"]), vals["group_snapshot_id"], vals["source_group_id"])
 	if err != nil {
 		fail(w, r, err)
@@ -1101,73 +1115,18 @@ func (a *API) groupFromSource(r *http.Request, c caller, name, desc, snapID, src
 			for _, v := range vols[i:] {
 				_, _ = a.db.UpdateVolume(context.WithoutCancel(ctx), v.ID, nil, store.VolumeUpdate{Status: &st})
 			}
+			a.settleGroup(ctx, g.ID)
 			return g, fault.Wrap(err, fault.Unavailable, "The scheduler is unavailable; the volumes of group %s were not created.", g.ID)
 		}
 	}
 	return g, nil
 }
 
-// settle brings the settling groups and group snapshots (of every
-// project: there are few, and only while work is under way) to the status
-// their members give them.
-func (a *API) settle(ctx context.Context) {
-	ctx = context.WithoutCancel(ctx)
-	groups, err := a.db.ListGroups(ctx, store.GroupFilter{Settling: true}, nil, "", 0, 0)
-	if err != nil {
-		a.log.Warn("cannot settle groups", "err", err)
-		return
-	}
-	for _, g := range groups {
-		a.settleGroup(ctx, g)
-	}
-	snaps, err := a.db.ListGroupSnapshots(ctx, store.GroupSnapshotFilter{Settling: true}, nil, "", 0, 0)
-	if err != nil {
-		a.log.Warn("cannot settle group snapshots", "err", err)
-		return
-	}
-	for _, gs := range snaps {
-		a.settleGroupSnapshot(ctx, gs)
-	}
-}
-
-func (a *API) settleGroup(ctx context.Context, g store.Group) {
-	vols, err := a.db.ListVolumes(ctx, store.VolumeFilter{GroupID: g.ID}, nil, "", 0)
-	if err != nil {
-		return
-	}
-	off := false
-	set := func(st string) {
-		if _, err := a.db.UpdateGroup(ctx, g.ID, []string{g.Status}, true, store.GroupUpdate{Status: &st, Settling: &off}); err != nil && fault.KindOf(err) != fault.Invalid {
-			a.log.Warn("cannot settle group", "group", g.ID, "err", err)
-		}
-	}
-	switch g.Status {
-	case "creating":
-		st := "available"
-		for _, v := range vols {
-			switch v.Status {
-			case "creating", "downloading":
-				return // still being made
-			case "available":
-			default:
-				st = "error"
-			}
-		}
-		set(st)
-	case "deleting":
-		if len(vols) == 0 {
-			if _, err := a.db.DeleteGroupIfEmpty(ctx, g.ID); err != nil {
-				a.log.Warn("cannot remove deleted group", "group", g.ID, "err", err)
-			}
-			return
-		}
-		for _, v := range vols {
-			if v.Status == "deleting" {
-				return
-			}
-		}
-		set("error") // a volume could not be deleted: cinder's delete_group
-	default:
-		set(g.Status)
+// settleGroup settles a group after cinder-api itself ended work on its
+// volumes (store.SettleGroup; the volume manager settles it after its
+// own work).
+func (a *API) settleGroup(ctx context.Context, id string) {
+	if err := a.db.SettleGroup(context.WithoutCancel(ctx), id); err != nil {
+		a.log.Warn("cannot settle group", "group", id, "err", err)
 	}
 }

@@ -150,6 +150,9 @@ func (a *API) createVolume(w http.ResponseWriter, r *http.Request) {
 	if err := a.rpc.ScheduleCreateVolume(auth.WithRPC(ctx), spec); err != nil {
 		st := "error"
 		_, _ = a.db.UpdateVolume(context.WithoutCancel(ctx), v.ID, nil, store.VolumeUpdate{Status: &st})
+		if v.GroupID != nil { // a group being made waits for it (intoGroup)
+			a.settleGroup(ctx, *v.GroupID)
+		}
 		fail(w, r, fault.Wrap(err, fault.Unavailable, "The scheduler is unavailable; volume %s was not created.", v.ID))
 		return
 	}

@@ -192,9 +192,11 @@ func (m *Manager) report(ctx context.Context) {
 // recover is upstream's init_host cleanup: a volume left creating by a
 // crash goes to error (its half-made RBD image removed), one left deleting
 // is deleted again; snapshots likewise; extending returns to available
-// with an error message.
+// with an error message. Groups and group snapshots of this backend left
+// settling are settled (groups.go).
 func (m *Manager) recover(ctx context.Context) {
 	m.recoverMigrations(ctx) // migrate.go
+	defer m.recoverGroups(ctx)
 	vols, err := m.db.ListVolumes(ctx, store.VolumeFilter{Host: m.cfg.Host,
 		Statuses: []string{"creating", "downloading", "deleting", "extending", "uploading", "retyping"}}, nil, "", 0)
 	if err != nil {
@@ -209,6 +211,7 @@ func (m *Manager) recover(ctx context.Context) {
 				_ = d.DeleteVolume(ctx, v.ID)
 			}
 			m.fail(ctx, v.ID, v.ProjectID, message.ActionCreateFromBackend, message.DetailUnknown, fmt.Errorf("service restarted during create"))
+			m.settleGroup(ctx, v.GroupID)
 		case "deleting":
 			go func(id string) { _, _ = m.deleteVolume(ctx, rpcapi.VolumeRef{VolumeID: id}) }(v.ID)
 		case "extending":
@@ -237,6 +240,7 @@ func (m *Manager) recover(ctx context.Context) {
 		if s.Status == "creating" {
 			st := "error"
 			_, _ = m.db.UpdateSnapshot(ctx, s.ID, nil, store.SnapshotUpdate{Status: &st})
+			m.settleGroupSnapshot(ctx, s.GroupSnapshotID)
 		} else {
 			go func(id string) { _, _ = m.deleteSnapshot(ctx, rpcapi.SnapshotRef{SnapshotID: id}) }(s.ID)
 		}
@@ -278,6 +282,7 @@ func (m *Manager) createVolume(ctx context.Context, a rpcapi.CreateVolume) (stru
 	if v.Status != "creating" {
 		return struct{}{}, nil // a redelivery of finished work
 	}
+	defer m.settleGroup(ctx, v.GroupID)
 	d, err := m.driver()
 	if err != nil {
 		m.fail(ctx, v.ID, v.ProjectID, message.ActionCreateFromBackend, message.DetailDriverNotInitialized, err)
@@ -475,6 +480,7 @@ func (m *Manager) deleteVolume(ctx context.Context, a rpcapi.VolumeRef) (struct{
 	if err != nil {
 		return struct{}{}, err
 	}
+	defer m.settleGroup(ctx, v.GroupID)
 	d, err := m.driver()
 	if err != nil && v.LaunchedAt == nil {
 		// Never created on the backend (a failed create removes what it
@@ -517,6 +523,7 @@ func (m *Manager) createSnapshot(ctx context.Context, a rpcapi.SnapshotRef) (str
 	if s.Status != "creating" {
 		return struct{}{}, nil
 	}
+	defer m.settleGroupSnapshot(ctx, s.GroupSnapshotID)
 	st := "available"
 	prog := "100%"
 	d, err := m.driver()
@@ -541,6 +548,7 @@ func (m *Manager) deleteSnapshot(ctx context.Context, a rpcapi.SnapshotRef) (str
 	if err != nil {
 		return struct{}{}, err
 	}
+	defer m.settleGroupSnapshot(ctx, s.GroupSnapshotID)
 	d, err := m.driver()
 	if err == nil {
 		err = d.DeleteSnapshot(ctx, s.VolumeID, s.ID)

@@ -141,5 +141,11 @@ func (s *Scheduler) createVolume(ctx context.Context, a rpcapi.CreateVolume) (st
 	if _, err := s.db.UpdateVolume(ctx, v.ID, []string{"creating"}, store.VolumeUpdate{Status: &st}); err != nil && !errors.Is(err, fault.Of(fault.Invalid)) {
 		return struct{}{}, err
 	}
+	if v.GroupID != nil {
+		// Its create ended here: a group being made follows its volumes.
+		if err := s.db.SettleGroup(context.WithoutCancel(ctx), *v.GroupID); err != nil {
+			s.log.Warn("cannot settle group", "group", *v.GroupID, "err", err)
+		}
+	}
 	return struct{}{}, nil
 }

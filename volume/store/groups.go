@@ -402,16 +402,15 @@ func (s *Store) DeleteGroup(ctx context.Context, id string) error {
 	return nil
 }
 
-// DeleteGroupIfEmpty removes a settling group being deleted once no
-// volume names it, and reports whether it did.
-func (s *Store) DeleteGroupIfEmpty(ctx context.Context, id string) (bool, error) {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM groups g WHERE g.id = $1 AND g.settling AND g.status = 'deleting'
+// deleteGroupIfEmpty removes a settling group being deleted once no
+// volume and no group snapshot names it (SettleGroup).
+func (s *Store) deleteGroupIfEmpty(ctx context.Context, id string) error {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM groups g WHERE g.id = $1 AND g.settling AND g.status = 'deleting'
 		AND NOT EXISTS(SELECT 1 FROM volumes v WHERE v.group_id = g.id)
-		AND NOT EXISTS(SELECT 1 FROM group_snapshots gs WHERE gs.group_id = g.id)`, id)
-	if err != nil {
-		return false, fmt.Errorf("delete group %s: %w", id, err)
+		AND NOT EXISTS(SELECT 1 FROM group_snapshots gs WHERE gs.group_id = g.id)`, id); err != nil {
+		return fmt.Errorf("delete group %s: %w", id, err)
 	}
-	return tag.RowsAffected() > 0, nil
+	return nil
 }
 
 // GroupFilter selects groups.
@@ -611,15 +610,14 @@ func (s *Store) UpdateGroupSnapshot(ctx context.Context, id string, fromStatus [
 	return cur, nil
 }
 
-// DeleteGroupSnapshotIfEmpty removes a settling group snapshot being
-// deleted once no snapshot names it, and reports whether it did.
-func (s *Store) DeleteGroupSnapshotIfEmpty(ctx context.Context, id string) (bool, error) {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM group_snapshots gs WHERE gs.id = $1 AND gs.settling AND gs.status = 'deleting'
-		AND NOT EXISTS(SELECT 1 FROM snapshots s WHERE s.group_snapshot_id = gs.id)`, id)
-	if err != nil {
-		return false, fmt.Errorf("delete group snapshot %s: %w", id, err)
+// deleteGroupSnapshotIfEmpty removes a settling group snapshot being
+// deleted once no snapshot names it (SettleGroupSnapshot).
+func (s *Store) deleteGroupSnapshotIfEmpty(ctx context.Context, id string) error {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM group_snapshots gs WHERE gs.id = $1 AND gs.settling AND gs.status = 'deleting'
+		AND NOT EXISTS(SELECT 1 FROM snapshots s WHERE s.group_snapshot_id = gs.id)`, id); err != nil {
+		return fmt.Errorf("delete group snapshot %s: %w", id, err)
 	}
-	return tag.RowsAffected() > 0, nil
+	return nil
 }
 
 // GroupSnapshotFilter selects group snapshots.
