@@ -8,8 +8,6 @@ import (
 
 	"github.com/gostack/gostack/services/fault"
 	"github.com/gostack/gostack/services/testenv"
-	"github.com/gostack/gostack/volume/driver"
-	"github.com/gostack/gostack/volume/driver/rbd"
 	"github.com/gostack/gostack/volume/rpcapi"
 	"github.com/gostack/gostack/volume/store"
 )
@@ -25,9 +23,7 @@ func TestGroupsSettledByManager(t *testing.T) {
 	conf, user := testenv.Ceph(t)
 	st := newStore(t)
 	ctx := context.Background()
-	open := func(ctx context.Context) (driver.Driver, error) {
-		return rbd.Open(ctx, rbd.Config{Pool: "volumes", User: user, CephConf: conf, MaxCloneDepth: 5})
-	}
+	open := openRBD(conf, user)
 	const host = "test@groups"
 	m := New(Config{Host: host}, st, nil, nil, nil, open, quiet())
 	if !m.initDriver(ctx) {

@@ -18,7 +18,6 @@ import (
 	"github.com/gostack/gostack/services/ceph"
 	"github.com/gostack/gostack/services/rpc"
 	"github.com/gostack/gostack/services/testenv"
-	"github.com/gostack/gostack/volume/driver"
 	"github.com/gostack/gostack/volume/driver/rbd"
 	"github.com/gostack/gostack/volume/glance"
 	"github.com/gostack/gostack/volume/store"
@@ -73,9 +72,7 @@ func TestCreateFromQcow2Image(t *testing.T) {
 	}))
 	defer gl.Close()
 
-	open := func(ctx context.Context) (driver.Driver, error) {
-		return rbd.Open(ctx, rbd.Config{Pool: "volumes", User: user, CephConf: conf, MaxCloneDepth: 5})
-	}
+	open := openRBD(conf, user)
 	m := New(Config{Host: "test@qcow", TempDir: dir}, st, nil, nil, glance.New(nil, gl.URL), open, quiet())
 	def, err := st.GetTypeByName(context.Background(), store.DefaultTypeName)
 	if err != nil {

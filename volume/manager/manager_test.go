@@ -48,6 +48,13 @@ func creatingVolume(t *testing.T, st *store.Store, host string) store.Volume {
 	return v
 }
 
+// openRBD opens the RBD driver on the dev cluster's volumes pool.
+func openRBD(conf, user string) func(ctx context.Context) (driver.Driver, error) {
+	return func(ctx context.Context) (driver.Driver, error) {
+		return rbd.Open(ctx, rbd.Config{Pool: "volumes", User: user, CephConf: conf, MaxCloneDepth: 5})
+	}
+}
+
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func messages(t *testing.T, st *store.Store, id string) []store.Message {
@@ -102,9 +109,7 @@ func TestRestartMidCreate(t *testing.T) {
 	conf, user := testenv.Ceph(t)
 	st := newStore(t)
 	ctx := context.Background()
-	open := func(ctx context.Context) (driver.Driver, error) {
-		return rbd.Open(ctx, rbd.Config{Pool: "volumes", User: user, CephConf: conf, MaxCloneDepth: 5})
-	}
+	open := openRBD(conf, user)
 	d, err := open(ctx)
 	if err != nil {
 		t.Fatal(err)
