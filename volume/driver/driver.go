@@ -78,3 +78,16 @@ type Migrator interface {
 	// and nothing it made on dest is left.
 	MigrateVolume(ctx context.Context, id string, attached bool, dest rpcapi.Destination) error
 }
+
+// QoSSetter is a driver that enforces the back-end part of QoS specs (those
+// of consumer back-end or both) on a volume's storage itself, as upstream's
+// RBD driver does since Zed. The manager hands it the specs of the volume's
+// type when a volume is created, whatever its source, and those of the new
+// type on a retype.
+type QoSSetter interface {
+	// SetQoS makes specs the volume's back-end QoS: the keys the driver
+	// knows are applied, limits it applied before and that specs lacks
+	// are removed (nil or empty specs remove them all). Other keys are
+	// ignored.
+	SetQoS(ctx context.Context, id string, specs map[string]string) error
+}
