@@ -318,6 +318,11 @@ func (m *Manager) createVolume(ctx context.Context, a rpcapi.CreateVolume) (stru
 	default:
 		err = d.CreateVolume(ctx, v.ID, v.Size)
 	}
+	if err == nil {
+		// The type's back-end QoS, whatever the volume was made from
+		// (qos.go); a failure fails the create, as upstream's.
+		err = m.applyQoS(ctx, d, v.ID, v.TypeID)
+	}
 	if err != nil {
 		_ = d.DeleteVolume(context.WithoutCancel(ctx), v.ID)
 		detail := detailOf(err)

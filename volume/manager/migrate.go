@@ -70,7 +70,20 @@ func (m *Manager) migrate(ctx context.Context, v store.Volume, dest rpcapi.Desti
 	if !ok {
 		return failed(fmt.Errorf("%w: the driver has no migration of its own, and generic migration is not available", driver.ErrCannotMigrate))
 	}
+	if newTypeID != "" {
+		// The new type's back-end QoS goes with the image (a copy to
+		// another pool keeps its metadata); upstream's generic
+		// migration gets it by creating the new volume of that type.
+		if err := m.retypeQoS(ctx, v, newTypeID); err != nil {
+			return failed(err)
+		}
+	}
 	if err := mig.MigrateVolume(ctx, v.ID, v.AttachStatus == "attached", dest); err != nil {
+		if newTypeID != "" {
+			if qerr := m.applyQoS(context.WithoutCancel(ctx), d, v.ID, v.TypeID); qerr != nil {
+				m.log.Error("cannot restore the volume's back-end QoS", "volume", v.ID, "err", qerr)
+			}
+		}
 		if errors.Is(err, driver.ErrCannotMigrate) {
 			err = fmt.Errorf("%w (generic migration is not available)", err)
 		}
@@ -88,7 +101,7 @@ func (m *Manager) migrate(ctx context.Context, v store.Volume, dest rpcapi.Desti
 
 // retype is upstream's volume manager retype. When the scheduler kept the
 // volume's backend the type changes in place (the RBD driver's retype
-// changes nothing on the backend); when it chose another one, under the
+// applies the new type's back-end QoS, qos.go); when it chose another one, under the
 // on-demand policy, the volume migrates there first and takes the new
 // type with its new host. A refusal or a failure leaves the volume's
 // type, host and data as they were and its status as before the retype.
@@ -105,6 +118,13 @@ func (m *Manager) retype(ctx context.Context, a rpcapi.Retype) (struct{}, error)
 	}
 	back := v.StatusBefore()
 	if a.Dest == nil { // the scheduler kept the volume's backend
+		if err := m.retypeQoS(ctx, v, a.NewTypeID); err != nil {
+			m.log.Error("retype failed: the new type's back-end QoS could not be applied", "volume", v.ID, "type", a.NewTypeID, "err", err)
+			if _, err := m.db.UpdateVolume(ctx, v.ID, []string{"retyping"}, store.VolumeUpdate{Status: &back}); err != nil && fault.KindOf(err) != fault.Invalid {
+				return struct{}{}, err
+			}
+			return struct{}{}, nil
+		}
 		u := store.VolumeUpdate{Status: &back, TypeID: &a.NewTypeID}
 		if _, err := m.db.UpdateVolume(ctx, v.ID, []string{"retyping"}, u); err != nil && fault.KindOf(err) != fault.Invalid {
 			return struct{}{}, err

@@ -74,7 +74,13 @@ func (m *Manager) writeImage(ctx context.Context, v store.Volume, imageID string
 		return nil, err
 	}
 	v.ImageID = &imageID
-	return m.createFromImage(ctx, d, v)
+	meta, err := m.createFromImage(ctx, d, v)
+	if err != nil {
+		return nil, err
+	}
+	// The new image has no metadata: the type's back-end QoS again, as
+	// upstream's copy_image_to_volume (_setup_volume) does.
+	return meta, m.applyQoS(ctx, d, v.ID, v.TypeID)
 }
 
 // notifyReimaged tells Nova the reimage of a reserved volume ended, for
