@@ -186,7 +186,7 @@ tempest_listed() {
 
 # tempest_failures LOG: the ids of the failed tests, one a line, sorted.
 tempest_failures() {
-  grep -E '\.\.\. FAILED$' "$1" | sed -E 's/^\{[0-9]+\} //; s/ \[[^]]*\] \.\.\. FAILED$//; s/\[[^]]*\]$//' | sort -u
+  { grep -E '\.\.\. FAILED$' "$1" || true; } | sed -E 's/^\{[0-9]+\} //; s/ \[[^]]*\] \.\.\. FAILED$//; s/\[[^]]*\]$//' | sort -u
 }
 
 # tempest_unexpected LOG KNOWN: the failures that match no regex in KNOWN
