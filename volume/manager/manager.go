@@ -119,6 +119,9 @@ func (m *Manager) Register(s *rpc.Server) {
 	s.Register(rpcapi.MethodRetype, rpc.Handle(m.retype))
 	s.Register(rpcapi.MethodMigrateVolume, rpc.Handle(m.migrateVolume))
 	s.Register(rpcapi.MethodReimage, rpc.Handle(m.reimage))
+	s.Register(rpcapi.MethodManageExisting, rpc.Handle(m.manageExisting))             // manage.go
+	s.Register(rpcapi.MethodGetManageableVolumes, rpc.Handle(m.getManageableVolumes)) // manage.go
+	s.Register(rpcapi.MethodUnmanageVolume, rpc.Handle(m.unmanageVolume))             // manage.go
 	s.Register(rpcapi.MethodInitConnection, rpc.Handle(m.initializeConnection))
 	s.Register(rpcapi.MethodTerminateConnection, rpc.Handle(m.terminateConnection))
 	s.Register(rpcapi.MethodPublishCapabilities, rpc.Handle(func(ctx context.Context, _ struct{}) (struct{}, error) {
