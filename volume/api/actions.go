@@ -49,6 +49,7 @@ func (a *API) volumeAction(w http.ResponseWriter, r *http.Request) {
 			"os-unset_image_metadata":  a.imageMetadataAction("unset"),
 			"os-show_image_metadata":   a.imageMetadataAction("show"),
 			"os-reimage":               a.reimage, // 3.68, reimage.go
+			"revert":                   a.revert,  // 3.40, revert.go
 		}[name]
 		if !ok {
 			fail(w, r, noSuchAction(name))

@@ -91,3 +91,13 @@ type QoSSetter interface {
 	// ignored.
 	SetQoS(ctx context.Context, id string, specs map[string]string) error
 }
+
+// Reverter is a driver that returns a volume to one of its snapshots in
+// place, upstream's driver revert_to_snapshot. A driver without it cannot
+// revert (upstream's generic copy of the snapshot into the volume is not
+// built).
+type Reverter interface {
+	// RevertToSnapshot makes the volume's data (and size) the snapshot's.
+	// The volume is not attached.
+	RevertToSnapshot(ctx context.Context, volumeID, snapshotID string) error
+}

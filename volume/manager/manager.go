@@ -122,6 +122,7 @@ func (m *Manager) Register(s *rpc.Server) {
 	s.Register(rpcapi.MethodManageExisting, rpc.Handle(m.manageExisting))             // manage.go
 	s.Register(rpcapi.MethodGetManageableVolumes, rpc.Handle(m.getManageableVolumes)) // manage.go
 	s.Register(rpcapi.MethodUnmanageVolume, rpc.Handle(m.unmanageVolume))             // manage.go
+	s.Register(rpcapi.MethodRevertToSnapshot, rpc.Handle(m.revertToSnapshot))         // revert.go
 	s.Register(rpcapi.MethodInitConnection, rpc.Handle(m.initializeConnection))
 	s.Register(rpcapi.MethodTerminateConnection, rpc.Handle(m.terminateConnection))
 	s.Register(rpcapi.MethodPublishCapabilities, rpc.Handle(func(ctx context.Context, _ struct{}) (struct{}, error) {
@@ -199,6 +200,7 @@ func (m *Manager) report(ctx context.Context) {
 // settling are settled (groups.go).
 func (m *Manager) recover(ctx context.Context) {
 	m.recoverMigrations(ctx) // migrate.go
+	m.recoverReverts(ctx)    // revert.go
 	defer m.recoverGroups(ctx)
 	vols, err := m.db.ListVolumes(ctx, store.VolumeFilter{Host: m.cfg.Host,
 		Statuses: []string{"creating", "downloading", "deleting", "extending", "uploading", "retyping"}}, nil, "", 0)

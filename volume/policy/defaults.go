@@ -35,6 +35,7 @@ func Defaults() []policy.Rule {
 		{"volume:retype", projectMember, "POST /volumes/{volume_id}/action (os-retype)"},
 		{"volume:reimage", projectMember, "POST /volumes/{volume_id}/action (os-reimage)"},
 		{"volume:reimage_reserved", projectMember, "POST /volumes/{volume_id}/action (os-reimage)"},
+		{"volume:revert_to_snapshot", projectMember, "POST /volumes/{volume_id}/action (revert)"},
 		{"volume:update_readonly_flag", projectMember, "POST /volumes/{volume_id}/action (os-update_readonly_flag)"},
 		{"volume_extension:volume_actions:upload_image", projectMember, "POST /volumes/{volume_id}/action (os-volume_upload_image)"},
 		{"volume_extension:volume_actions:upload_public", adminAPI, "POST /volumes/{volume_id}/action (os-volume_upload_image)"},
