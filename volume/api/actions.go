@@ -48,8 +48,9 @@ func (a *API) volumeAction(w http.ResponseWriter, r *http.Request) {
 			"os-set_image_metadata":    a.imageMetadataAction("set"),
 			"os-unset_image_metadata":  a.imageMetadataAction("unset"),
 			"os-show_image_metadata":   a.imageMetadataAction("show"),
-			"os-reimage":               a.reimage, // 3.68, reimage.go
-			"revert":                   a.revert,  // 3.40, revert.go
+			"os-reimage":               a.reimage,  // 3.68, reimage.go
+			"os-unmanage":              a.unmanage, // manage.go
+			"revert":                   a.revert,   // 3.40, revert.go
 		}[name]
 		if !ok {
 			fail(w, r, noSuchAction(name))

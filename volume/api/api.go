@@ -182,6 +182,7 @@ func (a *API) routes(r chi.Router) {
 	a.groupRoutes(r)
 	a.qosRoutes(r)        // qos.go
 	a.encryptionRoutes(r) // encryption.go
+	a.manageRoutes(r)     // manage.go
 
 	att := r.With(microversion.Require(microversion.V(3, 27), microversion.Version{}))
 	att.Get("/attachments", a.listAttachments(false))

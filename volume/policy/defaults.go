@@ -120,6 +120,7 @@ func Defaults() []policy.Rule {
 	rules = append(rules, backupRules()...)
 	rules = append(rules, groupRules()...)
 	rules = append(rules, qosRules()...)
+	rules = append(rules, manageRules()...)
 	return rules
 }
 
