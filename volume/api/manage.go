@@ -53,7 +53,7 @@ func parseManage(r *http.Request) (manageRequest, error) {
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
-		return req, invalid("Invalid input for field/attribute volume. Value: %s. %s is not of type 'object'", short(string(raw)), short(string(raw)))
+		return req, fault.New(fault.Invalid, "Invalid input for field/attribute volume. Value: %s. %s is not of type 'object'", short(string(raw)), short(string(raw)))
 	}
 	allowed := map[string]bool{"description": true, "availability_zone": true, "bootable": true, "volume_type": true,
 		"name": true, "host": true, "ref": true, "metadata": true}
@@ -72,16 +72,16 @@ func parseManage(r *http.Request) (manageRequest, error) {
 		if len(extra) > 1 {
 			verb = "were"
 		}
-		return req, invalid("Additional properties are not allowed (%s %s unexpected)", joinComma(extra), verb)
+		return req, fault.New(fault.Invalid, "Invalid input for field/attribute volume. Value: %s. Additional properties are not allowed (%s %s unexpected)", short(string(raw)), joinComma(extra), verb)
 	}
 	if _, ok := m["ref"]; !ok {
-		return req, invalid("Invalid input for field/attribute volume. Value: %s. 'ref' is a required property", short(string(raw)))
+		return req, fault.New(fault.Invalid, "Invalid input for field/attribute volume. Value: %s. 'ref' is a required property", short(string(raw)))
 	}
 	if err := json.Unmarshal(raw, &req); err != nil {
-		return req, invalid("Invalid input for field/attribute volume. Value: %s. %s", short(string(raw)), err)
+		return req, fault.New(fault.Invalid, "Invalid input for field/attribute volume. Value: %s. %s", short(string(raw)), err)
 	}
 	if t := strings.TrimSpace(string(req.Ref)); !strings.HasPrefix(t, "{") && !strings.HasPrefix(t, "\"") {
-		return req, invalid("Invalid input for field/attribute ref. Value: %s. %s is not of type 'object', 'string'", t, t)
+		return req, fault.New(fault.Invalid, "Invalid input for field/attribute ref. Value: %s. %s is not of type 'object', 'string'", t, t)
 	}
 	for _, f := range []struct {
 		name string
@@ -109,7 +109,7 @@ func sourceName(ref json.RawMessage) string {
 // enabled and up. There are no clusters here.
 func (a *API) manageService(r *http.Request, host, cluster string) (servicegroup.Service, error) {
 	if cluster != "" {
-		return servicegroup.Service{}, invalid("Cluster '%s' not found", cluster)
+		return servicegroup.Service{}, fault.New(fault.Invalid, "Cluster '%s' not found", cluster)
 	}
 	backend := rpcapi.BackendOf(host)
 	svcs, err := a.sg.List(r.Context(), servicegroup.Filter{Host: backend, Binary: "cinder-volume"})
@@ -117,11 +117,11 @@ func (a *API) manageService(r *http.Request, host, cluster string) (servicegroup
 		return servicegroup.Service{}, err
 	}
 	if len(svcs) == 0 {
-		return servicegroup.Service{}, invalid("Host '%s' not found", host)
+		return servicegroup.Service{}, fault.New(fault.Invalid, "Host '%s' not found", host)
 	}
 	s := svcs[0]
 	if s.Disabled || !servicegroup.IsUp(s, time.Now(), time.Duration(a.set.ServiceDownTime)*time.Second) {
-		return s, invalid("Service is unavailable at this time.")
+		return s, fault.New(fault.Invalid, "Service is unavailable at this time.")
 	}
 	return s, nil
 }
@@ -178,7 +178,7 @@ func (a *API) manageVolume(w http.ResponseWriter, r *http.Request) {
 	ref := sourceName(req.Ref)
 	if id, ok := strings.CutPrefix(ref, "volume-"); ok && store.IsUUID(id) {
 		if _, err := a.db.GetVolume(ctx, id); err == nil {
-			fail(w, r, invalid("Invalid volume: Unable to manage existing volume. The volume is already managed"))
+			fail(w, r, fault.New(fault.Invalid, "Invalid volume: Unable to manage existing volume. The volume is already managed"))
 			return
 		}
 	}
@@ -186,7 +186,7 @@ func (a *API) manageVolume(w http.ResponseWriter, r *http.Request) {
 	if req.VolumeType != nil && *req.VolumeType != "" {
 		t, err = a.resolveType(ctx, c, *req.VolumeType)
 		if fault.KindOf(err) == fault.NotFound {
-			err = invalid("Invalid volume type: Cannot find requested '%s' volume type", *req.VolumeType)
+			err = fault.New(fault.Invalid, "Invalid volume type: Cannot find requested '%s' volume type", *req.VolumeType)
 		}
 	} else {
 		t, err = a.db.GetTypeByName(ctx, a.set.DefaultVolumeType)
