@@ -459,7 +459,9 @@ func (a *API) extensions(w http.ResponseWriter, r *http.Request) {
 		ext("os-vol-image-meta", "VolumeImageMetadata", "Show image metadata associated with the volume."),
 		ext("os-vol-tenant-attr", "VolumeTenantAttribute", "Expose the internal project_id as an attribute of a volume."),
 		ext("os-volume-actions", "VolumeActions", "Enable volume actions."),
+		ext("os-volume-manage", "VolumeManage", "Allows existing backend storage to be 'managed' by Cinder."),
 		ext("os-volume-type-access", "VolumeTypeAccess", "Volume type access support."),
+		ext("os-volume-unmanage", "VolumeUnmanage", "Enable volume unmanage operation."),
 		ext("scheduler-stats", "Scheduler_stats", "Scheduler stats support."),
 	}})
 }
