@@ -46,7 +46,7 @@ func (a *API) volumeDetail(r *http.Request, c caller, v store.Volume, atts []sto
 	}
 	attachments := volumeAttachments(c, atts)
 	out := map[string]any{
-		"id": v.ID, "status": v.Status, "size": v.Size, "availability_zone": v.AvailabilityZone,
+		"id": v.ID, "status": userStatus(v.Status), "size": v.Size, "availability_zone": v.AvailabilityZone,
 		"created_at": timefmt.Naive(v.CreatedAt), "updated_at": timefmt.Nullable(timefmt.Naive, v.UpdatedAt),
 		"name": v.Name, "description": v.Description, "volume_type": v.TypeName,
 		"snapshot_id": v.SnapshotID, "source_volid": v.SourceVolID, "metadata": md,
@@ -147,4 +147,17 @@ func (a *API) volumeCreated(r *http.Request, c caller, v store.Volume) map[strin
 		delete(out, k)
 	}
 	return out
+}
+
+// userStatus is the status a user sees: the managing states are shown as
+// the create, error and delete they stand for, as cinder's views do (its
+// bug 1504007 added them without changing the API).
+func userStatus(st string) string {
+	switch st {
+	case "managing":
+		return "creating"
+	case "error_managing":
+		return "error"
+	}
+	return st
 }

@@ -203,7 +203,7 @@ func (m *Manager) recover(ctx context.Context) {
 	m.recoverReverts(ctx)    // revert.go
 	defer m.recoverGroups(ctx)
 	vols, err := m.db.ListVolumes(ctx, store.VolumeFilter{Host: m.cfg.Host,
-		Statuses: []string{"creating", "downloading", "deleting", "extending", "uploading", "retyping"}}, nil, "", 0)
+		Statuses: []string{"creating", "downloading", "deleting", "extending", "uploading", "retyping", "managing", "unmanaging"}}, nil, "", 0)
 	if err != nil {
 		m.log.Error("recovery: cannot list volumes", "err", err)
 		return
@@ -219,6 +219,14 @@ func (m *Manager) recover(ctx context.Context) {
 			m.settleGroup(ctx, v.GroupID)
 		case "deleting":
 			go func(id string) { _, _ = m.deleteVolume(ctx, rpcapi.VolumeRef{VolumeID: id}) }(v.ID)
+		case "managing":
+			// The reference to manage was in the lost request: the
+			// storage is left as it is (renamed or not) for the admin.
+			m.log.Warn("recovery: volume was being managed when the service stopped; marking it error_managing", "volume", v.ID)
+			m.setStatus(ctx, v.ID, "error_managing")
+			m.message(ctx, v.ProjectID, v.ID, message.ActionCreateFromBackend, message.DetailUnknown)
+		case "unmanaging":
+			go func(id string) { _, _ = m.unmanageVolume(ctx, rpcapi.VolumeRef{VolumeID: id}) }(v.ID)
 		case "extending":
 			m.setStatus(ctx, v.ID, "error_extending")
 			m.message(ctx, v.ProjectID, v.ID, message.ActionExtend, message.DetailDriverFailedExtend)

@@ -12,6 +12,7 @@ import (
 	"github.com/gostack/gostack/migrations"
 	"github.com/gostack/gostack/services/ceph"
 	"github.com/gostack/gostack/services/db"
+	"github.com/gostack/gostack/services/fault"
 	"github.com/gostack/gostack/services/testenv"
 	"github.com/gostack/gostack/volume/driver"
 	"github.com/gostack/gostack/volume/driver/rbd"
@@ -120,6 +121,13 @@ func TestRestartMidCreate(t *testing.T) {
 	if err := d.CreateVolume(ctx, v.ID, 1); err != nil { // the crash happened after this
 		t.Fatal(err)
 	}
+	// A manage and an unmanage the restart cut short.
+	managing, unmanaging := creatingVolume(t, st, "test@recover#volumes"), creatingVolume(t, st, "test@recover#volumes")
+	for id, status := range map[string]string{managing.ID: "managing", unmanaging.ID: "unmanaging"} {
+		if _, err := st.UpdateVolume(ctx, id, nil, store.VolumeUpdate{Status: &status}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	m := New(Config{Host: "test@recover"}, st, nil, nil, nil, open, quiet())
 	m.initDriver(ctx)
 	m.recover(ctx)
@@ -143,5 +151,20 @@ func TestRestartMidCreate(t *testing.T) {
 	}
 	if o, _ := st.GetVolume(ctx, other.ID); o.Status != "creating" {
 		t.Errorf("another host's volume was touched: %s", o.Status)
+	}
+	if got, err := st.GetVolume(ctx, managing.ID); err != nil || got.Status != "error_managing" {
+		t.Errorf("an interrupted manage: %q (%v), want error_managing", got.Status, err)
+	}
+	// The unmanage is finished in the background: the row goes.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		_, err := st.GetVolume(ctx, unmanaging.ID)
+		if fault.KindOf(err) == fault.NotFound {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("an interrupted unmanage left its volume (%v)", err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
