@@ -6,7 +6,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/gostack/gostack/compute/store"
 	"github.com/gostack/gostack/services/httpapi"
 )
 
@@ -273,8 +272,6 @@ func (a *API) limits(w http.ResponseWriter, r *http.Request) {
 	}
 	httpapi.WriteJSON(w, r, http.StatusOK, map[string]any{"limits": map[string]any{"absolute": abs, "rate": []any{}}})
 }
-
-var _ = store.Usage{}
 
 // quotaClassResources lists the resources of os-quota-class-sets at the
 // request's version: network-era ones until 2.50, server groups from it.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/gostack/gostack/identity/store"
 	"github.com/gostack/gostack/services/fault"
 	"github.com/gostack/gostack/services/httpapi"
 	"github.com/gostack/gostack/services/log"
@@ -130,8 +129,6 @@ func nullStr(s string) any {
 	}
 	return s
 }
-
-var _ = store.DefaultDomainID
 
 // authed authenticates the caller and leaves authorization to the
 // handler, for the few calls whose target is only known after decoding

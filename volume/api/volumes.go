@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -699,8 +698,6 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
-
-var _ = fmt.Sprint
 
 // writeVolume answers 200 with the volume's detail view.
 func (a *API) writeVolume(w http.ResponseWriter, r *http.Request, c caller, v store.Volume) {
