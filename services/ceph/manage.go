@@ -24,17 +24,15 @@ func (c *Client) Rename(ctx context.Context, spec Spec, to string) error {
 	return nil
 }
 
-// Watchers lists the clients that have an image open for writing ("client.N
-// at addr"); an image with watchers is in use.
-func (c *Client) Watchers(ctx context.Context, spec Spec) ([]string, error) {
-	img, err := c.OpenReadOnly(ctx, spec)
-	if err != nil {
+// Watchers lists the clients that have the image open for writing
+// ("client.N at addr"); an image with watchers is in use.
+func (i *Image) Watchers(ctx context.Context) ([]string, error) {
+	if err := errCtx(ctx); err != nil {
 		return nil, err
 	}
-	defer img.Close()
-	ws, err := img.img.ListWatchers()
+	ws, err := i.img.ListWatchers()
 	if err != nil {
-		return nil, c.classify(err, "list the watchers of", describe(spec))
+		return nil, i.c.classify(err, "list the watchers of", describe(i.spec))
 	}
 	out := make([]string, 0, len(ws))
 	for _, w := range ws {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/gostack/gostack/services/ceph"
 	"github.com/gostack/gostack/services/fault"
 	"github.com/gostack/gostack/volume/driver"
@@ -22,15 +24,7 @@ func (d *Driver) ManageableVolumes(ctx context.Context) ([]driver.BackendVolume,
 	}
 	out := make([]driver.BackendVolume, 0, len(names))
 	for _, name := range names {
-		spec := ceph.ImageSpec(d.cfg.Pool, name)
-		size, err := d.c.Size(ctx, spec)
-		if fault.KindOf(err) == fault.NotFound {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		ws, err := d.c.Watchers(ctx, spec)
+		size, watchers, err := d.sizeAndWatchers(ctx, ceph.ImageSpec(d.cfg.Pool, name))
 		if fault.KindOf(err) == fault.NotFound {
 			continue
 		}
@@ -41,38 +35,36 @@ func (d *Driver) ManageableVolumes(ctx context.Context) ([]driver.BackendVolume,
 			Ref:      name,
 			SizeGB:   int((size + gib - 1) / gib),
 			VolumeID: volumeIDOf(name),
-			InUse:    len(ws) > 0,
+			InUse:    watchers > 0,
 			Deleted:  strings.HasSuffix(name, ".deleted"),
 		})
 	}
 	return out, nil
 }
 
+// sizeAndWatchers opens the image once for its size and its number of
+// watchers.
+func (d *Driver) sizeAndWatchers(ctx context.Context, spec ceph.Spec) (uint64, int, error) {
+	img, err := d.c.OpenReadOnly(ctx, spec)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer img.Close()
+	size, err := img.Size(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	ws, err := img.Watchers(ctx)
+	return size, len(ws), err
+}
+
 // volumeIDOf returns the id in an image name volume-<uuid>, else "".
 func volumeIDOf(name string) string {
 	id, ok := strings.CutPrefix(name, "volume-")
-	if !ok || !isUUID(id) {
+	if !ok || len(id) != 36 || uuid.Validate(id) != nil {
 		return ""
 	}
 	return id
-}
-
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, c := range s {
-		switch {
-		case i == 8 || i == 13 || i == 18 || i == 23:
-			if c != '-' {
-				return false
-			}
-		case c >= '0' && c <= '9', c >= 'a' && c <= 'f', c >= 'A' && c <= 'F':
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // ManageSize is upstream's manage_existing_get_size: the image's size in
